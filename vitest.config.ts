@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Test files run in parallel worker processes; every harness binds its own loopback port.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    fileParallelism: true,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
