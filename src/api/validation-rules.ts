@@ -1,0 +1,72 @@
+import type { z } from 'zod';
+
+/**
+ * Constraints stated once and enforced twice: as CEL rules in the CRD (kube-apiserver rejects the
+ * object) and as zod refinements (the operator's parse rejects it with a field path, which covers
+ * clusters and tools that skip CEL, and unit tests).
+ */
+export interface CelRule {
+  rule: string;
+  message: string;
+  /** JSON path (relative to the node) the error is reported at. */
+  fieldPath?: string;
+}
+
+type Meta = Record<string, unknown>;
+
+/** Adds CEL rules to a schema's metadata, keeping the description and any earlier rules. */
+export function withCelRules<T extends z.ZodType>(schema: T, rules: readonly CelRule[]): T {
+  const meta: Meta = { ...(schema.meta() ?? {}) };
+  const existing = Array.isArray(meta['x-kubernetes-validations']) ? (meta['x-kubernetes-validations'] as CelRule[]) : [];
+  return schema.meta({ ...meta, 'x-kubernetes-validations': [...existing, ...rules] });
+}
+
+/** Adds other CRD schema metadata (e.g. `x-kubernetes-list-type`), keeping what is there. */
+export function withCrdMeta<T extends z.ZodType>(schema: T, extra: Meta): T {
+  return schema.meta({ ...(schema.meta() ?? {}), ...extra });
+}
+
+/** The field cannot change once set (kube-apiserver compares with the stored object). */
+export function immutable<T extends z.ZodType>(schema: T, message: string): T {
+  return withCelRules(schema, [{ rule: 'self == oldSelf', message }]);
+}
+
+const joinFields = (fields: readonly string[]): string =>
+  fields.length === 2 ? `${fields[0]} or ${fields[1]}` : `${fields.slice(0, -1).join(', ')} or ${fields.at(-1)}`;
+
+/** CEL: exactly one of the optional fields is set. */
+export function exactlyOneRule(fields: readonly string[], what?: string): CelRule {
+  const rule =
+    fields.length === 2
+      ? `has(self.${fields[0]}) != has(self.${fields[1]})`
+      : `${fields.map((f) => `(has(self.${f}) ? 1 : 0)`).join(' + ')} == 1`;
+  return { rule, message: `set exactly one of ${joinFields(fields)}${what ? ` to name the ${what}` : ''}` };
+}
+
+/**
+ * An object whose optional `fields` are alternatives: exactly one must be set. Adds the CEL rule and
+ * the matching zod check (issue at the object's path).
+ */
+export function exactlyOneOf<T extends z.ZodObject>(schema: T, fields: readonly (keyof z.infer<T> & string)[], what?: string): T {
+  const cel = exactlyOneRule(fields, what);
+  const checked = schema.superRefine((value: Record<string, unknown>, ctx) => {
+    const set = fields.filter((f) => value[f] !== undefined);
+    if (set.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: set.length === 0 ? `${cel.message} (none is set)` : `${cel.message} (${set.join(' and ')} are set)`,
+      });
+    }
+  });
+  return withCelRules(checked, [cel]);
+}
+
+/**
+ * On an object whose optional `fields` are alternatives (see exactlyOneOf): once created, neither
+ * which alternative is used nor its value may change.
+ */
+export function immutableChoiceRule(fields: readonly string[], message: string): CelRule {
+  const sameChoice = fields.map((f) => `has(self.${f}) == has(oldSelf.${f})`);
+  const sameValue = fields.map((f) => `(!has(self.${f}) || self.${f} == oldSelf.${f})`);
+  return { rule: [...sameChoice, ...sameValue].join(' && '), message };
+}
