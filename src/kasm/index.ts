@@ -1,0 +1,22 @@
+/** The Kasm Workspaces developer API client: one transport per server, one KasmClient over it. */
+export * from './errors.js';
+export type { BinaryReply, CallOptions, CallPriority, EndpointKind, KasmCaller, KasmEndpoint } from './endpoint.js';
+export { defineEndpoint } from './endpoint.js';
+export { createKasmTransport } from './transport.js';
+export type { BreakerSnapshot, KasmTransport, KasmTransportOptions } from './transport.js';
+export { KasmClient } from './client.js';
+export { dashedKasmId, isKasmId, normalizeKasmId, sameKasmId, tryNormalizeKasmId } from './ids.js';
+export type { KasmIdContext } from './ids.js';
+export { formatKasmTimestamp, parseKasmTimestamp } from './schema-primitives.js';
+export type { JsonObject } from './schema-primitives.js';
+export * from './areas/users.js';
+export * from './areas/groups.js';
+export * from './areas/images.js';
+export * from './areas/registries.js';
+export * from './areas/sessions.js';
+export * from './areas/session-permissions.js';
+export * from './areas/zones.js';
+export * from './areas/licenses.js';
+export * from './areas/cast-configs.js';
+export * from './areas/staging-configs.js';
+export * from './areas/egress.js';
