@@ -114,6 +114,8 @@ const notFoundPattern = /not found|invalid kasm_id|does not exist|no such/i;
 const conflictPattern = /already exists|duplicate|already taken|already in use/i;
 const pendingPattern = /this session is currently requested/i;
 const transientPattern = /no resources are available|license limit|unable to create session|try again/i;
+/** Failures that carry a transient phrase but that waiting does not fix (the user is disabled or locked). */
+const lastingPattern = /disabled|locked/i;
 
 function numberOf(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) {
@@ -150,7 +152,7 @@ export function errorFromKasmMessage(ctx: ClassifyContext, status: number, messa
   if (conflictPattern.test(message)) {
     return new KasmConflictError(`Kasm ${endpoint}: conflict: ${text}`, fields);
   }
-  const retryable = transientPattern.test(message);
+  const retryable = transientPattern.test(message) && !lastingPattern.test(message);
   return new KasmBusinessError(`Kasm ${endpoint}: ${text}`, { ...fields, kasmMessage: scrubSecrets(message, ctx.secrets), retryable });
 }
 

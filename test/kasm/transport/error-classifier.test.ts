@@ -130,6 +130,7 @@ describe('classifyJsonReply', () => {
       ['No resources are available to create the requested Kasm. Please try again later or contact an Administrator', KasmBusinessError, true],
       ['The license limit has been reached', KasmBusinessError, true],
       ['Unable to create session', KasmBusinessError, true],
+      ['Unable to create session: the user is disabled or locked', KasmBusinessError, false],
       ['Error Creating User', KasmBusinessError, false],
       ['Password does not meet complexity requirements', KasmBusinessError, false],
       ['Unable to delete user. The user has active sessions. Use force to delete', KasmBusinessError, false],
