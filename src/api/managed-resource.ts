@@ -80,7 +80,9 @@ export const managedStatusShape = {
   drift: z
     .array(driftEntry)
     .optional()
-    .describe('Fields that differed between the spec and Kasm at the last observation; empty when in sync.'),
+    .describe(
+      'Fields found changed in Kasm outside the operator at the last drift it corrected, kept until the spec changes. Under managementPolicies without Update: the fields that differ now.',
+    ),
 };
 
 /** A managed kind's status: the shared fields, `atProvider` (what Kasm reports, secrets excluded) and the kind's extras. */

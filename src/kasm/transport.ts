@@ -217,13 +217,14 @@ class HttpKasmTransport implements KasmTransport {
     };
   }
 
-  #abortedError(ctx: CallContext): KasmTransportError {
+  /** `inFlight`: the request had been sent, so Kasm may have acted on it. */
+  #abortedError(ctx: CallContext, inFlight = false): KasmTransportError {
     const closed = this.#closing.signal.aborted;
     return new KasmTransportError(
       closed
         ? `Kasm ${ctx.endpoint.name}: request cancelled: the Kasm connection '${this.name}' is closed`
         : `Kasm ${ctx.endpoint.name}: request cancelled by the caller`,
-      { endpoint: ctx.endpoint.name, status: 0, failure: 'aborted', mayHaveTakenEffect: false },
+      { endpoint: ctx.endpoint.name, status: 0, failure: 'aborted', mayHaveTakenEffect: inFlight },
     );
   }
 
@@ -287,7 +288,7 @@ class HttpKasmTransport implements KasmTransport {
       return { status: response.status, headers: response.headers, body };
     } catch (error) {
       if (ctx.signal.aborted) {
-        throw this.#abortedError(ctx);
+        throw this.#abortedError(ctx, true);
       }
       // ky's NetworkError carries the Request (and so the body stream); keep only the socket error.
       const cause: unknown = isNetworkError(error) ? error.cause : error;

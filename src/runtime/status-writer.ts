@@ -159,6 +159,14 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   }
 
   /**
+   * The object's status as this writer last knows it: what it wrote, while the given copy of the
+   * object predates that write (an informer cache that has not caught up yet).
+   */
+  knownStatus(obj: T): StatusObject | undefined {
+    return this.baselineOf(obj);
+  }
+
+  /**
    * What to compare against: the object's status, unless the object is the very version a write of
    * ours was based on (an informer cache that has not caught up yet), then what we wrote.
    */

@@ -1,0 +1,159 @@
+/**
+ * Bulk observation (design section 7): one list call per connection and kind serves every object's
+ * observation. Writes update the inventory from their replies, so a create or update costs no
+ * extra read. A refresh compares the new list with the previous one and reports the ids and natural
+ * keys whose Kasm record changed, appeared or disappeared; the controller requeues only the objects
+ * behind them.
+ */
+export interface InventorySource<T> {
+  /** One list call returning every item of the kind. */
+  list(signal?: AbortSignal): Promise<readonly T[]>;
+  /** Normalised Kasm id of an item. */
+  id(item: T): string;
+  /** Natural keys (username, group name ...) used to adopt after a crash or under Observe. */
+  naturalKeys(item: T): readonly string[];
+  /** A stable fingerprint of what reconciliation compares; defaults to JSON of the item. */
+  fingerprint?(item: T): string;
+}
+
+export interface InventoryChange {
+  ids: ReadonlySet<string>;
+  naturalKeys: ReadonlySet<string>;
+}
+
+export type InventoryListener = (change: InventoryChange) => void;
+
+export interface InventoryOptions {
+  /** A snapshot older than this is refreshed before it serves a read. */
+  maxAgeMs: number;
+  now?: () => number;
+}
+
+interface Entry<T> {
+  item: T;
+  fingerprint: string;
+  keys: readonly string[];
+}
+
+export class Inventory<T> {
+  private readonly byId = new Map<string, Entry<T>>();
+  private readonly byKey = new Map<string, string>();
+  private refreshedAt: number | undefined;
+  private inflight: Promise<void> | undefined;
+  private readonly listeners = new Set<InventoryListener>();
+  private readonly now: () => number;
+  private refreshCount = 0;
+
+  constructor(
+    private readonly source: InventorySource<T>,
+    private readonly options: InventoryOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Number of list calls made so far (for tests and the benchmark). */
+  get refreshes(): number {
+    return this.refreshCount;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  isFresh(maxAgeMs = this.options.maxAgeMs): boolean {
+    return this.refreshedAt !== undefined && this.now() - this.refreshedAt < maxAgeMs;
+  }
+
+  /** Refreshes when the snapshot is missing or older than `maxAgeMs`; concurrent callers share one list call. */
+  async ensureFresh(maxAgeMs = this.options.maxAgeMs): Promise<void> {
+    if (this.isFresh(maxAgeMs)) return;
+    await this.refresh();
+  }
+
+  /** Lists now (sharing a list call already under way). */
+  refresh(): Promise<void> {
+    this.inflight ??= this.doRefresh().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  get(id: string): T | undefined {
+    return this.byId.get(id)?.item;
+  }
+
+  findByNaturalKey(key: string): T | undefined {
+    const id = this.byKey.get(key);
+    return id === undefined ? undefined : this.byId.get(id)?.item;
+  }
+
+  all(): IterableIterator<T> {
+    const entries = this.byId.values();
+    return (function* () {
+      for (const e of entries) yield e.item;
+    })();
+  }
+
+  /** Records the reply of a create or update, so the next read needs no list call. */
+  upsert(item: T): void {
+    this.put(item);
+  }
+
+  /** Records a delete. */
+  remove(id: string): void {
+    const entry = this.byId.get(id);
+    if (!entry) return;
+    this.byId.delete(id);
+    for (const k of entry.keys) if (this.byKey.get(k) === id) this.byKey.delete(k);
+  }
+
+  onChange(listener: InventoryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private fingerprintOf(item: T): string {
+    return this.source.fingerprint ? this.source.fingerprint(item) : JSON.stringify(item);
+  }
+
+  private put(item: T): Entry<T> {
+    const id = this.source.id(item);
+    const previous = this.byId.get(id);
+    if (previous) for (const k of previous.keys) if (this.byKey.get(k) === id) this.byKey.delete(k);
+    const entry: Entry<T> = { item, fingerprint: this.fingerprintOf(item), keys: this.source.naturalKeys(item) };
+    this.byId.set(id, entry);
+    for (const k of entry.keys) this.byKey.set(k, id);
+    return entry;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const items = await this.source.list();
+    this.refreshCount += 1;
+    const first = this.refreshedAt === undefined;
+    const changedIds = new Set<string>();
+    const changedKeys = new Set<string>();
+    const seen = new Set<string>();
+    for (const item of items) {
+      const id = this.source.id(item);
+      seen.add(id);
+      const before = this.byId.get(id);
+      const fingerprint = this.fingerprintOf(item);
+      if (before?.fingerprint === fingerprint) continue;
+      const after = this.put(item);
+      changedIds.add(id);
+      for (const k of after.keys) changedKeys.add(k);
+      if (before) for (const k of before.keys) changedKeys.add(k);
+    }
+    for (const [id, entry] of [...this.byId]) {
+      if (seen.has(id)) continue;
+      this.remove(id);
+      changedIds.add(id);
+      for (const k of entry.keys) changedKeys.add(k);
+    }
+    this.refreshedAt = this.now();
+    // The first snapshot is not a change: every object is reconciled once at start anyway.
+    if (first || (changedIds.size === 0 && changedKeys.size === 0)) return;
+    const change: InventoryChange = { ids: changedIds, naturalKeys: changedKeys };
+    for (const l of this.listeners) l(change);
+  }
+}

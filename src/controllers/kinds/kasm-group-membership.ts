@@ -1,0 +1,166 @@
+import { kasmGroupMembershipSpec, type KasmGroupMembershipSpec } from '../../api/kasm-group-membership.js';
+import type { KasmUser } from '../../kasm/areas/users.js';
+import { KasmNotFoundError } from '../../kasm/errors.js';
+import { normalizeKasmId } from '../../kasm/ids.js';
+import type { Inventory } from '../inventory.js';
+import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
+import { ReferenceNotReadyError } from '../reconcile-errors.js';
+import { resolveManagedRef } from '../reference-resolver.js';
+import { GROUPS_INVENTORY, USERS_INVENTORY, groupsInventory, usersInventory } from './kasm-inventories.js';
+
+interface MembershipResolved {
+  spec: KasmGroupMembershipSpec;
+  groupId: string;
+  groupName: string | undefined;
+  /** Kasm ids of the listed users, in spec order. */
+  userIds: string[];
+  /** Users added because of an earlier spec, for removing the ones dropped since. */
+  previouslyApplied: string[];
+}
+
+interface MembershipObserved {
+  groupId: string;
+  groupName: string | undefined;
+  /** The listed users' ids. */
+  wanted: readonly string[];
+  /** Listed (or previously applied) users and whether each is a member now. */
+  members: Map<string, { user: KasmUser | undefined; member: boolean }>;
+}
+
+function observeMembers(ctx: AdapterContext, users: Inventory<KasmUser>, resolved: MembershipResolved): MembershipObserved {
+  const members = new Map<string, { user: KasmUser | undefined; member: boolean }>();
+  for (const id of new Set([...resolved.userIds, ...resolved.previouslyApplied])) {
+    ctx.deps.dependOnKasm(USERS_INVENTORY, id);
+    const user = users.get(id);
+    members.set(id, { user, member: user?.groups.some((g) => g.groupId === resolved.groupId) ?? false });
+  }
+  return { groupId: resolved.groupId, groupName: resolved.groupName, wanted: resolved.userIds, members };
+}
+
+function changes(resolved: MembershipResolved, observed: MembershipObserved): { add: string[]; remove: string[] } {
+  const wanted = new Set(resolved.userIds);
+  return {
+    add: resolved.userIds.filter((id) => !observed.members.get(id)?.member),
+    remove: resolved.previouslyApplied.filter((id) => !wanted.has(id) && observed.members.get(id)?.member === true),
+  };
+}
+
+/** Applies adds and removes, and records them in the users inventory (the calls return nothing to read). */
+async function applyMembership(ctx: AdapterContext, resolved: MembershipResolved, add: readonly string[], remove: readonly string[]): Promise<void> {
+  const users = await usersInventory(ctx);
+  for (const id of add) {
+    await ctx.kasm.users.addToGroup(id, resolved.groupId, { signal: ctx.signal });
+    const user = users.get(id);
+    if (user) users.upsert({ ...user, groups: [...user.groups, { groupId: resolved.groupId, name: resolved.groupName ?? null }] });
+  }
+  for (const id of remove) {
+    try {
+      await ctx.kasm.users.removeFromGroup(id, resolved.groupId, { signal: ctx.signal });
+    } catch (err) {
+      if (!(err instanceof KasmNotFoundError)) throw err;
+    }
+    const user = users.get(id);
+    if (user) users.upsert({ ...user, groups: user.groups.filter((g) => g.groupId !== resolved.groupId) });
+  }
+}
+
+async function observation(ctx: AdapterContext, resolved: MembershipResolved, refresh = false): Promise<Observation<MembershipObserved>> {
+  return { observed: observeMembers(ctx, await usersInventory(ctx, refresh), resolved), externalId: resolved.groupId };
+}
+
+/**
+ * KasmGroupMembership has no Kasm object of its own: its "external object" is the set of listed
+ * memberships in one group, identified by the group id. Existing memberships are simply adopted.
+ */
+export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipSpec, MembershipResolved, MembershipObserved> = {
+  kind: 'KasmGroupMembership',
+  specSchema: kasmGroupMembershipSpec,
+  adoptsExisting: true,
+
+  async resolve(spec, ctx, obj) {
+    const groups = await groupsInventory(ctx);
+    let groupId: string;
+    if (spec.groupRef) groupId = resolveManagedRef(ctx, 'KasmGroup', spec.groupRef.name);
+    else if (spec.groupId) groupId = normalizeKasmId(spec.groupId);
+    else {
+      const name = spec.groupName ?? '';
+      ctx.deps.dependOnKasm(GROUPS_INVENTORY, name);
+      const group = groups.findByNaturalKey(name);
+      if (!group) throw new ReferenceNotReadyError('Kasm group', name, 'does not exist in Kasm');
+      groupId = group.groupId;
+    }
+    ctx.deps.dependOnKasm(GROUPS_INVENTORY, groupId);
+    const group = groups.get(groupId);
+    if (!group) throw new ReferenceNotReadyError('Kasm group', groupId, 'does not exist in Kasm');
+
+    const users = await usersInventory(ctx);
+    const userIds: string[] = [];
+    for (const entry of spec.users) {
+      if (entry.userRef) userIds.push(resolveManagedRef(ctx, 'KasmUser', entry.userRef.name));
+      else if (entry.userId) userIds.push(normalizeKasmId(entry.userId));
+      else {
+        const username = (entry.username ?? '').toLowerCase();
+        ctx.deps.dependOnKasm(USERS_INVENTORY, username);
+        const user = users.findByNaturalKey(username);
+        if (!user) throw new ReferenceNotReadyError('Kasm user', entry.username ?? '', 'does not exist in Kasm');
+        userIds.push(user.userId);
+      }
+    }
+    const previouslyApplied = Array.isArray(obj.status?.appliedUserIds) ? (obj.status.appliedUserIds as string[]) : [];
+    return { spec, groupId, groupName: group.name, userIds, previouslyApplied };
+  },
+
+  naturalKey: (resolved) => resolved.groupId,
+
+  async observe(ctx, { externalId, resolved, refresh }) {
+    const current = await observation(ctx, resolved, refresh);
+    // Before the first apply, a membership set with none of its members in place is "not created yet".
+    if (externalId === undefined && ![...current.observed.members.values()].some((m) => m.member)) return undefined;
+    return current;
+  },
+
+  async create(ctx, resolved) {
+    const current = await observation(ctx, resolved);
+    const { add } = changes(resolved, current.observed);
+    await applyMembership(ctx, resolved, add, []);
+    return observation(ctx, resolved);
+  },
+
+  async update(ctx, current, resolved) {
+    const { add, remove } = changes(resolved, current.observed);
+    await applyMembership(ctx, resolved, add, remove);
+    return observation(ctx, resolved);
+  },
+
+  async delete(ctx, current, resolved) {
+    if (!resolved) return;
+    // current.observed is absent when the delete runs by id alone.
+    const observed = (current.observed as MembershipObserved | undefined) ?? observeMembers(ctx, await usersInventory(ctx), resolved);
+    const members = observed.members;
+    const toRemove = [...members].filter(([, m]) => m.member).map(([id]) => id);
+    await applyMembership(ctx, resolved, [], toRemove);
+  },
+
+  diff(resolved, observed) {
+    const { add, remove } = changes(resolved, observed);
+    if (add.length === 0 && remove.length === 0) return [];
+    return [{ field: 'users', desired: `add ${add.join(',') || '-'}; remove ${remove.join(',') || '-'}` }];
+  },
+
+  atProvider(observed) {
+    const present: { userId: string; username?: string }[] = [];
+    const missing: { userId?: string; username?: string }[] = [];
+    for (const userId of observed.wanted) {
+      const m = observed.members.get(userId);
+      const entry = { userId, ...(m?.user ? { username: m.user.username } : {}) };
+      (m?.member ? present : missing).push(entry);
+    }
+    return { groupId: observed.groupId, ...(observed.groupName !== undefined ? { groupName: observed.groupName } : {}), present, missing };
+  },
+
+  extraStatus(resolved, observed) {
+    const wanted = new Set(resolved.userIds);
+    const present = [...observed.members].filter(([id, m]) => wanted.has(id) && m.member).length;
+    return { membersDesired: resolved.userIds.length, membersPresent: present, appliedUserIds: resolved.userIds };
+  },
+};

@@ -1,0 +1,460 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  KasmAuthenticationError,
+  KasmBusinessError,
+  KasmConflictError,
+  KasmError,
+  KasmNotFoundError,
+  KasmPermissionError,
+  KasmServerError,
+  KasmTransportError,
+} from '../kasm/errors.js';
+import type { KasmClient } from '../kasm/client.js';
+import {
+  ANNOTATION_CREATE_PENDING,
+  ANNOTATION_EXTERNAL_ID,
+  ANNOTATION_PAUSED,
+  FINALIZER,
+  externalIdOf,
+  InvalidAnnotationError,
+  isPaused,
+  pollIntervalOf,
+} from '../api/annotations.js';
+import { managedSpecShape } from '../api/managed-resource.js';
+import { formatIssues } from '../api/spec-issues.js';
+import type {
+  AdapterContext,
+  ClusterReader,
+  DependencyTracker,
+  FieldDiff,
+  InventoryProvider,
+  ManagedKindAdapter,
+  ManagedObject,
+  Observation,
+} from './managed-kind.js';
+import {
+  AdoptionRefusedError,
+  DeleteBlockedError,
+  InvalidSpecError,
+  ReconcileError,
+} from './reconcile-errors.js';
+import { lastSyncFailed, syncedAt, type ConditionInput } from './conditions.js';
+
+/** Crossplane management policies; absent means `["*"]`. */
+const policiesSchema = z.object(managedSpecShape).loose();
+type Policies = z.infer<typeof policiesSchema>;
+type Action = 'Observe' | 'Create' | 'Update' | 'Delete';
+
+const allows = (p: Policies, action: Action): boolean => p.managementPolicies.includes('*') || p.managementPolicies.includes(action);
+
+/** Writes to the object's metadata (finalizers, annotations) with optimistic concurrency; returns the updated object. */
+export interface MetadataWriter {
+  patchMetadata(obj: ManagedObject, change: { finalizers?: string[]; annotations?: Record<string, string | null> }): Promise<ManagedObject>;
+}
+
+export interface StatusSink {
+  /**
+   * Writes status when it differs from the object's. Conditions of types not given keep their
+   * current value. Returns the object as it is after the write.
+   */
+  write(obj: ManagedObject, status: Record<string, unknown>, conditions: ConditionInput[]): Promise<ManagedObject>;
+  /** The status as last written, when the given copy of the object is older than that write. */
+  known(obj: ManagedObject): Record<string, unknown> | undefined;
+}
+
+export interface EventSink {
+  emit(obj: ManagedObject, event: { type: 'Normal' | 'Warning'; reason: string; action: string; note: string }): void;
+}
+
+export interface ResolvedConnection {
+  /** Stable id of the connection (namespace/name or `default`), part of inventory and dependency keys. */
+  key: string;
+  kasm: KasmClient;
+}
+
+export interface ConnectionResolver {
+  resolve(namespace: string, refName: string | undefined, deps: DependencyTracker): ResolvedConnection;
+}
+
+export interface ManagedReconcilerDeps {
+  metadata: MetadataWriter;
+  status: StatusSink;
+  events: EventSink;
+  connections: ConnectionResolver;
+  cluster: ClusterReader;
+  inventoriesFor(connectionKey: string): InventoryProvider;
+  logger: Logger;
+  pollIntervalMs: number;
+  /** How long a Stalled object waits before it is tried again without a change (permissions granted in Kasm, ...). */
+  stalledRetryMs: number;
+}
+
+export interface ReconcileOutcome {
+  requeueAfterMs?: number;
+}
+
+/** Retryable failures surface to the work queue as this, so it backs off; the status was already written. */
+export class RetryLater extends Error {
+  constructor(readonly causeError: unknown) {
+    super(causeError instanceof Error ? causeError.message : String(causeError));
+    this.name = 'RetryLater';
+  }
+}
+
+/**
+ * One reconcile of one managed object: the generic part of every kind (design sections 4 and 5).
+ * Returns when to look again; throws RetryLater for failures the queue should back off from.
+ */
+export async function reconcileManaged<TSpec, TResolved, TObserved>(
+  adapter: ManagedKindAdapter<TSpec, TResolved, TObserved>,
+  original: ManagedObject,
+  deps: ManagedReconcilerDeps,
+  tracker: DependencyTracker,
+  signal: AbortSignal,
+): Promise<ReconcileOutcome> {
+  let obj = original;
+  const meta = obj.metadata ?? {};
+  const namespace = meta.namespace ?? 'default';
+  const generation = meta.generation ?? 0;
+  const status = deps.status.known(obj) ?? {};
+  const annotations = meta.annotations ?? {};
+  const log = deps.logger.child({ kind: adapter.kind, namespace, name: meta.name, reconcileId: randomUUID().slice(0, 8) });
+  
+  if (isPaused(annotations) && !meta.deletionTimestamp) {
+    log.info('paused; not reconciling');
+    await deps.status.write(obj, carryStatus(status, generation), [
+      { type: 'Synced', status: 'False', reason: 'Paused', message: `Reconciliation is paused by the annotation ${ANNOTATION_PAUSED}` },
+    ]);
+    return {};
+  }
+
+  const policiesParse = policiesSchema.safeParse(obj.spec ?? {});
+  let currentStep = 'start';
+  try {
+    if (!policiesParse.success) throw new InvalidSpecError(formatIssues(policiesParse.error));
+    const pollMs = pollIntervalOf(annotations) ?? deps.pollIntervalMs;
+    const policies = policiesParse.data;
+    const connection = deps.connections.resolve(namespace, policies.connectionRef?.name, tracker);
+    tracker.connection = connection.key;
+    const ctx: AdapterContext = {
+      kasm: connection.kasm,
+      inventories: deps.inventoriesFor(connection.key),
+      cluster: deps.cluster,
+      deps: tracker,
+      logger: log,
+      namespace,
+      pollIntervalMs: pollMs,
+      signal,
+    };
+    const recordedId = typeof status.externalId === 'string' ? status.externalId : undefined;
+    const annotatedId = externalIdOf(annotations);
+
+    if (meta.deletionTimestamp) {
+      currentStep = 'delete';
+      return await finalize(adapter, obj, ctx, policies, annotatedId ?? recordedId, deps, log);
+    }
+
+    if (!(meta.finalizers ?? []).includes(FINALIZER)) {
+      currentStep = 'add finalizer';
+      obj = await deps.metadata.patchMetadata(obj, { finalizers: [...(meta.finalizers ?? []), FINALIZER] });
+    }
+
+    currentStep = 'parse spec';
+    const specParse = adapter.specSchema.safeParse(obj.spec ?? {});
+    if (!specParse.success) throw new InvalidSpecError(formatIssues(specParse.error));
+    currentStep = 'resolve references';
+    const resolved = await adapter.resolve(specParse.data, ctx, { ...obj, status });
+    const naturalKey = adapter.naturalKey(resolved);
+
+    currentStep = 'observe';
+    let externalId = annotatedId ?? recordedId;
+    const createPending = ANNOTATION_CREATE_PENDING in annotations;
+    let current = await adapter.observe(ctx, { externalId, naturalKey, byNaturalKey: externalId === undefined, resolved });
+
+    if (externalId !== undefined && current === undefined) {
+      if (annotatedId !== undefined && annotatedId !== recordedId) {
+        throw new InvalidSpecError(
+          `annotation ${ANNOTATION_EXTERNAL_ID} names ${annotatedId}, which Kasm does not have; correct it, or remove it to let the operator create the object`,
+        );
+      }
+      deps.events.emit(obj, {
+        type: 'Warning',
+        reason: 'ExternalDeleted',
+        action: 'Observe',
+        note: `${adapter.kind} ${naturalKey} (${externalId}) no longer exists in Kasm`,
+      });
+      log.warn({ externalId }, 'Kasm object disappeared out of band');
+      if (annotatedId !== undefined) obj = await deps.metadata.patchMetadata(obj, { annotations: { [ANNOTATION_EXTERNAL_ID]: null } });
+      externalId = undefined;
+      current = await adapter.observe(ctx, { externalId: undefined, naturalKey, byNaturalKey: true, resolved });
+    }
+
+    if (current === undefined && createPending) {
+      // A create may have reached Kasm without its id being recorded: look again in a fresh list.
+      current = await adapter.observe(ctx, { externalId: undefined, naturalKey, byNaturalKey: true, resolved, refresh: true });
+    }
+
+    let created = false;
+    let adoptedWhy: string | undefined;
+    if (current === undefined) {
+      if (!allows(policies, 'Create')) {
+        return await report(obj, deps, log, status, generation, {
+          ready: { status: 'False', reason: 'NotFound', message: `Kasm has no ${adapter.kind} "${naturalKey}", and managementPolicies do not include Create` },
+          synced: true,
+          requeueAfterMs: pollMs,
+        });
+      }
+      currentStep = 'create';
+      // Crash safety (design section 5): the mark is on the object before Kasm is asked to create.
+      if (!createPending) {
+        obj = await deps.metadata.patchMetadata(obj, { annotations: { [ANNOTATION_CREATE_PENDING]: new Date().toISOString() } });
+      }
+      // A retry after a failed create keeps reporting that failure until it has a new outcome.
+      if (!lastSyncFailed(status)) {
+        obj = await deps.status.write(obj, { ...carryStatus(status, generation) }, [
+          { type: 'Ready', status: 'False', reason: 'Creating', message: `Creating ${adapter.kind} "${naturalKey}" in Kasm` },
+        ]);
+      }
+      try {
+        current = await adapter.create(ctx, resolved);
+      } catch (err) {
+        if (!createMayHaveHappened(err)) {
+          // Kasm certainly created nothing: drop the mark so a later look-up does not adopt someone else's object.
+          obj = await deps.metadata.patchMetadata(obj, { annotations: { [ANNOTATION_CREATE_PENDING]: null } });
+          if (err instanceof KasmConflictError) {
+            const holder = await adapter.observe(ctx, { externalId: undefined, naturalKey, byNaturalKey: true, resolved, refresh: true });
+            throw new AdoptionRefusedError(adoptionRefusal(adapter.kind, naturalKey, holder?.externalId));
+          }
+        }
+        throw err;
+      }
+      created = true;
+      deps.events.emit(obj, { type: 'Normal', reason: 'Created', action: 'Create', note: `Created ${adapter.kind} "${naturalKey}" (${current.externalId}) in Kasm` });
+      log.info({ externalId: current.externalId }, 'created in Kasm');
+    } else if (externalId === undefined) {
+      // Found by natural key with no id recorded: adopt only what is safe to adopt.
+      if (!createPending && !adapter.adoptsExisting && allows(policies, 'Create')) {
+        throw new AdoptionRefusedError(adoptionRefusal(adapter.kind, naturalKey, current.externalId));
+      }
+      adoptedWhy = createPending ? 'after an interrupted create' : allows(policies, 'Create') ? 'as it already exists' : 'under the Observe policy';
+    } else if (annotatedId !== undefined && recordedId === undefined) {
+      adoptedWhy = `by the annotation ${ANNOTATION_EXTERNAL_ID}`;
+    }
+    if (adoptedWhy !== undefined) {
+      deps.events.emit(obj, { type: 'Normal', reason: 'Adopted', action: 'Adopt', note: `Adopted ${adapter.kind} "${naturalKey}" (${current.externalId}) ${adoptedWhy}` });
+      log.info({ externalId: current.externalId, why: adoptedWhy }, 'adopted');
+    }
+
+    currentStep = 'compare';
+    // After a create, what the create applied counts as applied (a password set with the user, for one).
+    const createdExtra = created ? (adapter.extraStatus?.(resolved, current.observed) ?? {}) : {};
+    const applied = (): Record<string, unknown> => ({ ...status, ...createdExtra });
+    let diff = adapter.diff(resolved, current.observed, applied());
+    const observedDiff = diff;
+    const observeOnly = !allows(policies, 'Update');
+    // Drift, not a spec change: this generation was already applied without error.
+    const kasmSideDiff = diff.filter((d) => !d.fromInput);
+    const isDrift = !created && kasmSideDiff.length > 0 && syncedAt(status) === generation;
+    if (diff.length > 0 && !observeOnly) {
+      currentStep = 'update';
+      current = await adapter.update(ctx, current, resolved, diff);
+      const fields = observedDiff.map((d) => d.field).join(', ');
+      if (isDrift) {
+        deps.events.emit(obj, { type: 'Warning', reason: 'DriftCorrected', action: 'Update', note: `Corrected fields changed in Kasm outside the operator: ${fields}` });
+        log.warn({ fields: observedDiff.map((d) => d.field) }, 'drift corrected');
+      } else {
+        deps.events.emit(obj, { type: 'Normal', reason: 'Updated', action: 'Update', note: `Updated ${fields} in Kasm` });
+        log.info({ fields: observedDiff.map((d) => d.field) }, 'updated in Kasm');
+      }
+      diff = adapter.diff(resolved, current.observed, { ...applied(), ...(adapter.extraStatus?.(resolved, current.observed) ?? {}) });
+    }
+
+    const nextStatus: Record<string, unknown> = {
+      ...carryStatus(status, generation),
+      externalId: current.externalId,
+      atProvider: adapter.atProvider(current.observed),
+      drift: (observeOnly ? diff : driftToReport(status, generation, isDrift ? kasmSideDiff : [])).map(({ field, desired, observed }) => ({
+        field,
+        ...(desired !== undefined ? { desired } : {}),
+        ...(observed !== undefined ? { observed } : {}),
+      })),
+      ...(adapter.extraStatus?.(resolved, current.observed) ?? {}),
+    };
+    const upToDate = diff.length === 0;
+    obj = await deps.status.write(obj, nextStatus, [
+      upToDate
+        ? { type: 'Ready', status: 'True', reason: 'Available', message: 'The Kasm object exists and matches the spec' }
+        : observeOnly
+          ? { type: 'Ready', status: 'False', reason: 'Drifted', message: `Differs from the spec in ${diff.map((d) => d.field).join(', ')}; managementPolicies do not include Update` }
+          : { type: 'Ready', status: 'False', reason: 'Updating', message: `Fields still differ: ${diff.map((d) => d.field).join(', ')}` },
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', message: '' },
+      { type: 'Stalled', status: 'False', reason: 'ReconcileSuccess', message: '' },
+    ]);
+    // The id annotation goes last, after the status that records it: a reconcile triggered by this
+    // patch then reads a status that already has the id and what was applied.
+    if (annotations[ANNOTATION_EXTERNAL_ID] !== current.externalId || ANNOTATION_CREATE_PENDING in annotations) {
+      currentStep = 'record id';
+      obj = await deps.metadata.patchMetadata(obj, {
+        annotations: { [ANNOTATION_EXTERNAL_ID]: current.externalId, [ANNOTATION_CREATE_PENDING]: null },
+      });
+    }
+    return { requeueAfterMs: upToDate || observeOnly ? pollMs : 1000 };
+  } catch (err) {
+    return handleFailure(err, obj, deps, log, status, generation, currentStep);
+  }
+}
+
+/**
+ * status.drift: for an object the operator may update, the fields it last found changed in Kasm
+ * outside the operator (and corrected), kept until the spec changes; under an observe-only policy,
+ * the fields that differ now.
+ */
+function driftToReport(status: Record<string, unknown>, generation: number, found: readonly FieldDiff[]): readonly FieldDiff[] {
+  if (found.length > 0) return found;
+  const previous = Array.isArray(status.drift) ? (status.drift as FieldDiff[]) : [];
+  return status.observedGeneration === generation ? previous : [];
+}
+
+function adoptionRefusal(kind: string, naturalKey: string, id: string | undefined): string {
+  const idText = id ?? '<the Kasm id>';
+  return (
+    `Kasm already has a ${kind} "${naturalKey}"${id ? ` (id ${id})` : ''} that this resource did not create; ` +
+    `to manage it, set the annotation ${ANNOTATION_EXTERNAL_ID}: "${idText}", or set managementPolicies: ["Observe"] to only observe it`
+  );
+}
+
+/** Whether a failed create call may still have created the object in Kasm (its reply was lost). */
+function createMayHaveHappened(err: unknown): boolean {
+  if (err instanceof KasmTransportError) return err.mayHaveTakenEffect;
+  if (err instanceof KasmServerError) return err.status !== 503;
+  // Any other Kasm answer (an error_message, 4xx, 429, an open circuit) means nothing was created.
+  return !(err instanceof KasmError);
+}
+
+function carryStatus(status: Record<string, unknown>, generation: number): Record<string, unknown> {
+  const { conditions: _c, ...rest } = status;
+  return { ...rest, observedGeneration: generation };
+}
+
+async function finalize<TSpec, TResolved, TObserved>(
+  adapter: ManagedKindAdapter<TSpec, TResolved, TObserved>,
+  obj: ManagedObject,
+  ctx: AdapterContext,
+  policies: Policies,
+  externalId: string | undefined,
+  deps: ManagedReconcilerDeps,
+  log: Logger,
+): Promise<ReconcileOutcome> {
+  const finalizers = obj.metadata?.finalizers ?? [];
+  if (!finalizers.includes(FINALIZER)) return {};
+  const mayDelete = policies.deletionPolicy === 'Delete' && allows(policies, 'Delete');
+  if (mayDelete && externalId !== undefined) {
+    const specParse = adapter.specSchema.safeParse(obj.spec ?? {});
+    const spec = specParse.success ? specParse.data : undefined;
+    // References may already be gone when everything is deleted together; delete by id then.
+    const resolved = spec === undefined ? undefined : await adapter.resolve(spec, ctx, obj).catch(() => undefined);
+    const naturalKey = resolved === undefined ? externalId : adapter.naturalKey(resolved);
+    const current: Observation<TObserved> | undefined = resolved
+      ? await adapter.observe(ctx, { externalId, naturalKey, byNaturalKey: false, resolved })
+      : undefined;
+    if (current !== undefined || resolved === undefined) {
+      obj = await deps.status.write(obj, obj.status ?? {}, [
+        { type: 'Ready', status: 'False', reason: 'Deleting', message: `Deleting ${adapter.kind} "${naturalKey}" from Kasm` },
+      ]);
+      try {
+        await adapter.delete(ctx, current ?? ({ externalId, observed: undefined } as unknown as Observation<TObserved>), resolved, spec);
+      } catch (err) {
+        if (!(err instanceof KasmNotFoundError)) throw err;
+      }
+      deps.events.emit(obj, { type: 'Normal', reason: 'Deleted', action: 'Delete', note: `Deleted ${adapter.kind} "${naturalKey}" (${externalId}) from Kasm` });
+      log.info({ externalId }, 'deleted from Kasm');
+    }
+  } else if (externalId !== undefined) {
+    log.info({ externalId, deletionPolicy: policies.deletionPolicy }, 'orphaning the Kasm object');
+  }
+  await deps.metadata.patchMetadata(obj, { finalizers: finalizers.filter((f) => f !== FINALIZER) });
+  return {};
+}
+
+interface Report {
+  ready: { status: 'True' | 'False'; reason: string; message: string };
+  synced: true | { reason: string; message: string };
+  stalled?: { reason: string; message: string };
+  requeueAfterMs?: number;
+}
+
+async function report(
+  obj: ManagedObject,
+  deps: ManagedReconcilerDeps,
+  _log: Logger,
+  status: Record<string, unknown>,
+  generation: number,
+  r: Report,
+): Promise<ReconcileOutcome> {
+  const conditions: ConditionInput[] = [
+    { type: 'Ready', ...r.ready },
+    r.synced === true
+      ? { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', message: '' }
+      : { type: 'Synced', status: 'False', reason: r.synced.reason, message: r.synced.message },
+    r.stalled
+      ? { type: 'Stalled', status: 'True', reason: r.stalled.reason, message: r.stalled.message }
+      : { type: 'Stalled', status: 'False', reason: 'ReconcileSuccess', message: '' },
+  ];
+  await deps.status.write(obj, carryStatus(status, generation), conditions);
+  return r.requeueAfterMs === undefined ? {} : { requeueAfterMs: r.requeueAfterMs };
+}
+
+/** How a failure shows in conditions, and whether the queue backs off (retryable) or waits long (stalled). */
+export function classifyFailure(err: unknown): { readyReason: string; syncedReason: string; message: string; stalled: boolean } {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ReconcileError) {
+    if (err instanceof DeleteBlockedError) return { readyReason: 'Deleting', syncedReason: err.reason, message, stalled: false };
+    return { readyReason: err.reason, syncedReason: err.reason, message, stalled: !err.retryable };
+  }
+  if (err instanceof InvalidAnnotationError) return { readyReason: 'InvalidSpec', syncedReason: 'InvalidSpec', message, stalled: true };
+  if (err instanceof KasmPermissionError) {
+    return { readyReason: 'PermissionDenied', syncedReason: 'PermissionDenied', message, stalled: true };
+  }
+  if (err instanceof KasmAuthenticationError) {
+    return { readyReason: 'AuthenticationFailed', syncedReason: 'AuthenticationFailed', message: `${message}; check the connection's API key and secret`, stalled: true };
+  }
+  if (err instanceof KasmError) {
+    if (err.code === 'Conflict') return { readyReason: 'Conflict', syncedReason: 'Conflict', message, stalled: true };
+    if (err instanceof KasmBusinessError && !err.retryable) return { readyReason: 'KasmRejected', syncedReason: 'KasmRejected', message, stalled: true };
+    if (err.code === 'InvalidRequest') return { readyReason: 'InvalidSpec', syncedReason: 'InvalidSpec', message, stalled: true };
+    if (err.code === 'InvalidResponse') return { readyReason: 'KasmUnavailable', syncedReason: 'InvalidResponse', message, stalled: false };
+    if (err.retryable) return { readyReason: 'KasmUnavailable', syncedReason: 'KasmUnavailable', message, stalled: false };
+    return { readyReason: 'KasmError', syncedReason: 'KasmError', message, stalled: false };
+  }
+  return { readyReason: 'ReconcileError', syncedReason: 'ReconcileError', message, stalled: false };
+}
+
+async function handleFailure(
+  err: unknown,
+  obj: ManagedObject,
+  deps: ManagedReconcilerDeps,
+  log: Logger,
+  status: Record<string, unknown>,
+  generation: number,
+  step: string,
+): Promise<ReconcileOutcome> {
+  const c = classifyFailure(err);
+  const deleting = obj.metadata?.deletionTimestamp !== undefined;
+  log[c.stalled ? 'error' : 'warn']({ step, reason: c.syncedReason, err: { name: (err as Error).name, message: c.message } }, 'reconcile failed');
+  deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action: step, note: c.message });
+  try {
+    await report(obj, deps, log, status, generation, {
+      ready: { status: 'False', reason: deleting ? 'Deleting' : c.readyReason, message: c.message },
+      synced: { reason: c.syncedReason, message: c.message },
+      ...(c.stalled ? { stalled: { reason: c.syncedReason, message: c.message } } : {}),
+    });
+  } catch (writeErr) {
+    log.warn({ err: (writeErr as Error).message }, 'status write failed');
+  }
+  if (c.stalled) return { requeueAfterMs: deps.stalledRetryMs };
+  throw new RetryLater(err);
+}
+
+export type { FieldDiff };

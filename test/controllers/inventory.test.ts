@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { Inventory, type InventoryChange } from '../../src/controllers/inventory.js';
+
+interface Item {
+  id: string;
+  name: string;
+  value: number;
+}
+
+function source(items: Item[]) {
+  let lists = 0;
+  return {
+    state: items,
+    get lists() {
+      return lists;
+    },
+    inventory(now: () => number = Date.now) {
+      return new Inventory<Item>(
+        {
+          list: async () => {
+            lists += 1;
+            return this.state.map((i) => ({ ...i }));
+          },
+          id: (i) => i.id,
+          naturalKeys: (i) => [i.name],
+        },
+        { maxAgeMs: 1000, now },
+      );
+    },
+  };
+}
+
+describe('Inventory', () => {
+  it('serves reads from one list call until the snapshot is older than maxAge', async () => {
+    let t = 0;
+    const src = source([{ id: 'a', name: 'alice', value: 1 }]);
+    const inv = src.inventory(() => t);
+    await inv.ensureFresh();
+    await inv.ensureFresh();
+    expect(src.lists).toBe(1);
+    expect(inv.findByNaturalKey('alice')?.id).toBe('a');
+    t = 999;
+    await inv.ensureFresh();
+    expect(src.lists).toBe(1);
+    t = 1000;
+    await inv.ensureFresh();
+    expect(src.lists).toBe(2);
+  });
+
+  it('shares one list call between concurrent refreshes', async () => {
+    const src = source([{ id: 'a', name: 'alice', value: 1 }]);
+    const inv = src.inventory();
+    await Promise.all([inv.ensureFresh(), inv.ensureFresh(), inv.refresh()]);
+    expect(src.lists).toBe(1);
+  });
+
+  it('reports only the records that changed, appeared or disappeared, by id and natural key', async () => {
+    const src = source([
+      { id: 'a', name: 'alice', value: 1 },
+      { id: 'b', name: 'bob', value: 1 },
+      { id: 'c', name: 'carol', value: 1 },
+    ]);
+    const inv = src.inventory();
+    const changes: InventoryChange[] = [];
+    inv.onChange((c) => changes.push(c));
+    await inv.refresh();
+    expect(changes).toHaveLength(0);
+    src.state = [
+      { id: 'a', name: 'alice', value: 2 },
+      { id: 'b', name: 'bob', value: 1 },
+      { id: 'd', name: 'dave', value: 1 },
+    ];
+    await inv.refresh();
+    expect(changes).toHaveLength(1);
+    expect([...(changes[0]?.ids ?? [])].sort()).toEqual(['a', 'c', 'd']);
+    expect([...(changes[0]?.naturalKeys ?? [])].sort()).toEqual(['alice', 'carol', 'dave']);
+    expect(inv.get('c')).toBeUndefined();
+    expect(inv.findByNaturalKey('carol')).toBeUndefined();
+    await inv.refresh();
+    expect(changes).toHaveLength(1);
+  });
+
+  it('follows a renamed record under its new natural key only', async () => {
+    const src = source([{ id: 'a', name: 'alice', value: 1 }]);
+    const inv = src.inventory();
+    await inv.refresh();
+    inv.upsert({ id: 'a', name: 'alicia', value: 1 });
+    expect(inv.findByNaturalKey('alice')).toBeUndefined();
+    expect(inv.findByNaturalKey('alicia')?.id).toBe('a');
+    inv.remove('a');
+    expect(inv.size).toBe(0);
+  });
+});
