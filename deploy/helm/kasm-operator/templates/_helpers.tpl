@@ -1,0 +1,111 @@
+{{/* Chart name, shortened to the 63 characters label values allow. */}}
+{{- define "kasm-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: the release name, with the chart name appended unless the release name contains it. */}}
+{{- define "kasm-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "kasm-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kasm-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "kasm-operator.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "kasm-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: kasm-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "kasm-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "kasm-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else if .Values.serviceAccount.name }}
+{{- .Values.serviceAccount.name }}
+{{- else }}
+{{- fail "serviceAccount.name: name the existing ServiceAccount to run as when serviceAccount.create is false (binding RBAC to the namespace's default ServiceAccount would grant it to every pod that uses it)" }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when leader election is on: forced, or more than one replica. */}}
+{{- define "kasm-operator.leaderElection" -}}
+{{- if or .Values.leaderElection.enabled (gt (int .Values.replicaCount) 1) }}true{{ end }}
+{{- end }}
+
+{{- define "kasm-operator.leaseName" -}}
+{{- default (include "kasm-operator.fullname" .) .Values.leaderElection.leaseName }}
+{{- end }}
+
+{{- define "kasm-operator.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the default connection's API key and secret, or nothing when there is no default connection. */}}
+{{- define "kasm-operator.credentialsSecretName" -}}
+{{- $k := .Values.kasm }}
+{{- if $k.existingSecret }}{{ $k.existingSecret }}
+{{- else if $k.apiKey }}{{ printf "%s-kasm-api" (include "kasm-operator.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* Fails with a message naming the values to fix when the default connection is half configured. */}}
+{{- define "kasm-operator.validateKasm" -}}
+{{- $k := .Values.kasm }}
+{{- $inline := or $k.apiKey $k.apiSecret }}
+{{- if and $k.existingSecret $inline }}
+{{- fail "kasm: set either kasm.existingSecret or kasm.apiKey and kasm.apiSecret, not both" }}
+{{- end }}
+{{- if and $inline (not (and $k.apiKey $k.apiSecret)) }}
+{{- fail "kasm: kasm.apiKey and kasm.apiSecret go together; set both (or use kasm.existingSecret)" }}
+{{- end }}
+{{- if and (not $k.baseUrl) (or $k.existingSecret $inline) }}
+{{- fail "kasm.baseUrl: set the Kasm server URL (https://kasm.example.com) for the credentials given, or remove the credentials to run without a default connection" }}
+{{- end }}
+{{- if and $k.baseUrl (not (or $k.existingSecret $inline)) }}
+{{- fail "kasm: kasm.baseUrl needs credentials: set kasm.existingSecret (a Secret with keys apiKey and apiSecret) or kasm.apiKey and kasm.apiSecret" }}
+{{- end }}
+{{- end }}
+
+{{- define "kasm-operator.terminationGracePeriodSeconds" -}}
+{{- $shutdown := int .Values.shutdownTimeoutSeconds }}
+{{- if kindIs "invalid" .Values.terminationGracePeriodSeconds }}
+{{- add $shutdown 15 }}
+{{- else if le (int .Values.terminationGracePeriodSeconds) $shutdown }}
+{{- fail (printf "terminationGracePeriodSeconds (%d) must exceed shutdownTimeoutSeconds (%d), or the kubelet kills the operator before reconciles in flight finish" (int .Values.terminationGracePeriodSeconds) $shutdown) }}
+{{- else }}
+{{- int .Values.terminationGracePeriodSeconds }}
+{{- end }}
+{{- end }}
+
+{{/* Plural names of the kasm.io kinds, read from the CRDs the chart ships, as a JSON list. */}}
+{{- define "kasm-operator.kindPlurals" -}}
+{{- $plurals := list }}
+{{- range $path, $_ := .Files.Glob "crds/*.yaml" }}
+{{- $crd := $.Files.Get $path | fromYaml }}
+{{- if eq (dig "spec" "group" "" $crd) "kasm.io" }}
+{{- $plurals = append $plurals $crd.spec.names.plural }}
+{{- end }}
+{{- end }}
+{{- if not $plurals }}
+{{- fail "the chart's crds/ folder holds no kasm.io CustomResourceDefinitions; run npm run generate" }}
+{{- end }}
+{{- $plurals | sortAlpha | toJson }}
+{{- end }}

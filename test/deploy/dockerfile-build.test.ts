@@ -1,0 +1,173 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instructionsOf, parseDockerfile, parsePairs, type Stage } from './dockerfile.js';
+import { dockerignoreMatcher } from './dockerignore.js';
+import { replayDockerBuild, type ReplayedStage } from './docker-build-replay.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dockerfileText = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const dockerfile = parseDockerfile(dockerfileText);
+const ignored = dockerignoreMatcher(readFileSync(join(root, '.dockerignore'), 'utf8'));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  license: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dev?: boolean; optional?: boolean }>;
+};
+
+const buildStage = dockerfile.stages[0] as Stage;
+const runtimeStage = dockerfile.stages.at(-1) as Stage;
+
+function runCommands(stage: Stage): string[] {
+  return instructionsOf(stage, 'RUN').map((i) => i.exec?.join(' ') ?? i.rest);
+}
+
+describe('Dockerfile (static)', () => {
+  it('builds in a Node 24 image and runs in a separate Node 24 runtime image', () => {
+    expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
+    expect(buildStage.from).toMatch(/^node:24[-.]/);
+    expect(runtimeStage.from).toMatch(/distroless\/nodejs24-|^node:24[-.].*slim/);
+    expect(runtimeStage.from).not.toBe(buildStage.from);
+  });
+
+  it('installs, compiles and prunes to production dependencies, in that order', () => {
+    const runs = runCommands(buildStage);
+    const install = runs.findIndex((r) => /^npm ci\b/.test(r));
+    const build = runs.findIndex((r) => /^npm run build\b/.test(r));
+    const prune = runs.findIndex((r) => /^npm (prune --omit=dev|ci .*--omit=dev)\b/.test(r));
+    expect(install, runs.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(build).toBeGreaterThan(install);
+    expect(prune).toBeGreaterThan(build);
+  });
+
+  it('copies only the compiled code, production node_modules and package.json into the runtime', () => {
+    const copies = instructionsOf(runtimeStage, 'COPY');
+    expect(copies.every((c) => c.flags.from === buildStage.name)).toBe(true);
+    const sources = copies.map((c) => c.rest.split(/\s+/)[0]).sort();
+    expect(sources).toEqual(['/app/dist', '/app/node_modules', '/app/package.json']);
+  });
+
+  it('runs as the numeric non-root user 65532 with no shell and an exec-form ENTRYPOINT', () => {
+    const users = instructionsOf(runtimeStage, 'USER');
+    expect(users.at(-1)?.rest).toMatch(/^65532(:65532)?$/);
+    // A distroless runtime has no shell: nothing may RUN there.
+    expect(instructionsOf(runtimeStage, 'RUN')).toEqual([]);
+    const entrypoint = instructionsOf(runtimeStage, 'ENTRYPOINT').at(-1);
+    expect(entrypoint?.exec, 'ENTRYPOINT must be a JSON array (exec form)').toBeDefined();
+    expect(entrypoint?.exec?.[0]).toMatch(/^\/.*\/node$/);
+    expect(entrypoint?.exec?.slice(1)).toEqual(['/app/dist/main.js']);
+    expect(instructionsOf(runtimeStage, 'CMD')).toEqual([]);
+  });
+
+  it('labels the image with OCI source, version (from a build argument), title and licenses', () => {
+    const labels = Object.assign({}, ...instructionsOf(runtimeStage, 'LABEL').map((l) => parsePairs(l.rest))) as Record<string, string>;
+    const stageArgs = Object.assign({}, ...instructionsOf(runtimeStage, 'ARG').map((a) => parsePairs(a.rest))) as Record<string, string>;
+    expect(labels['org.opencontainers.image.title']).toBe('kasm-operator');
+    expect(labels['org.opencontainers.image.licenses']).toBe(pkg.license);
+    expect(labels['org.opencontainers.image.source']).toMatch(/^https:\/\/|^\$\{SOURCE_URL\}$/);
+    expect(labels['org.opencontainers.image.version']).toBe('${VERSION}');
+    expect(Object.keys(stageArgs)).toContain('VERSION');
+  });
+
+  it('keeps the build context to what the build copies', () => {
+    for (const path of ['node_modules/zod/package.json', '.git/config', 'dist/main.js', '.tools/x', 'test/config.test.ts', 'deploy/crds/x.yaml', '.env', 'kubeconfig']) {
+      expect(ignored(path), path).toBe(true);
+    }
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/main.ts', 'src/kasm/client.ts']) {
+      expect(ignored(path), path).toBe(false);
+    }
+    expect(ignored('src/runtime/work-queue.test.ts')).toBe(true);
+  });
+});
+
+const node24 = join(root, 'node_modules', '.bin', 'node');
+const mainSource = join(root, 'src', 'main.ts');
+const hasMain = existsSync(mainSource);
+if (!hasMain) {
+  console.warn('dockerfile-build.test.ts: skipping the image build replay: src/main.ts (the process entry the image runs) does not exist yet');
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+// The build is replayed once (npm ci stand-in, tsc, npm prune); the checks below read its result.
+const replayTitle = hasMain
+  ? 'Dockerfile build, replayed without Docker'
+  : 'Dockerfile build, replayed without Docker: skipped because src/main.ts (the process entry the image runs) does not exist yet';
+describe.skipIf(!hasMain)(replayTitle, () => {
+  let scratch: string;
+  let stages: Map<string, ReplayedStage>;
+  let runtime: ReplayedStage;
+
+  beforeAll(async () => {
+    expect(execFileSync(node24, ['--version'], { encoding: 'utf8' })).toMatch(/^v24\./);
+    scratch = mkdtempSync(join(tmpdir(), 'kasm-operator-image-'));
+    // The build context: files git would include (tracked or not ignored), minus .dockerignore.
+    const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter((file) => file !== '' && existsSync(join(root, file)));
+    const contextFiles = [...new Set(listed)].filter((file) => !ignored(file));
+    stages = await replayDockerBuild({ repoRoot: root, dockerfile, contextFiles, scratch, node: realpathSync(node24) });
+    runtime = [...stages.values()].at(-1) as ReplayedStage;
+  }, 600_000);
+
+  afterAll(() => {
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('leaves only production dependencies in the runtime image', () => {
+    const modules = join(runtime.root, 'app', 'node_modules');
+    for (const dep of Object.keys(pkg.dependencies)) expect(existsSync(join(modules, dep, 'package.json')), dep).toBe(true);
+    // The lockfile marks what only development needs (`dev: true`); a devDependency a production
+    // package also depends on (@types/node) is not marked and rightly stays.
+    const devOnly = Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith('node_modules/') && entry.dev === true)
+      .map(([path]) => path.slice('node_modules/'.length));
+    expect(devOnly).toEqual(expect.arrayContaining(['typescript', 'vitest', 'node']));
+    const present = devOnly.filter((path) => existsSync(join(modules, path)));
+    expect(present, 'development-only packages left in the image').toEqual([]);
+    expect(existsSync(join(modules, '.bin', 'node'))).toBe(false);
+  });
+
+  it('contains the compiled entry and no TypeScript sources', () => {
+    const files = listFiles(join(runtime.root, 'app')).filter((f) => !f.startsWith('node_modules/'));
+    expect(files).toContain('dist/main.js');
+    expect(files).toContain('package.json');
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('deploy/'))).toEqual([]);
+  });
+
+  it('starts with the entrypoint, prints --help and exits 0 without writing into the image', () => {
+    const entrypoint = runtime.entrypoint ?? [];
+    const [, ...args] = entrypoint;
+    // Absolute image paths are rebased into the replayed root; the base image's node is Node 24.
+    const argv = args.map((arg) => (arg.startsWith('/') ? join(runtime.root, arg) : arg));
+    const before = listFiles(runtime.root);
+    const result = spawnSync(node24, [...argv, '--help'], {
+      cwd: join(runtime.root, runtime.workdir),
+      env: { ...runtime.env, PATH: '/usr/bin:/bin', HOME: join(scratch, 'no-home') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toContain('Usage: kasm-operator');
+    for (const variable of ['KASM_BASE_URL', 'WATCH_NAMESPACES', 'LEADER_ELECT', 'HEALTH_PORT']) expect(result.stdout).toContain(variable);
+    expect(listFiles(runtime.root)).toEqual(before);
+    expect(existsSync(join(scratch, 'no-home'))).toBe(false);
+  });
+
+  it('replayed the Dockerfile RUN steps in order', () => {
+    const build = stages.get(buildStage.name ?? '0');
+    expect(build?.runs.map((r) => r.split(' ').slice(0, 3).join(' '))).toEqual(runCommands(buildStage).map((r) => r.split(' ').slice(0, 3).join(' ')));
+  });
+});
