@@ -174,7 +174,8 @@ export async function startOperatorFixture(options: { sim?: KasmSimulatorOptions
     },
     async get(kind, name) {
       try {
-        return await objects.read<ManagedResource>(header(kind, name));
+        // client-node turns timestamps into Date objects; tests and tools read the wire form.
+        return JSON.parse(JSON.stringify(await objects.read<ManagedResource>(header(kind, name)))) as ManagedResource;
       } catch (err) {
         if ((err as { code?: number }).code === 404) return undefined;
         throw err;
