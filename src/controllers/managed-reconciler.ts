@@ -24,6 +24,7 @@ import {
 } from '../api/annotations.js';
 import { managedSpecShape } from '../api/managed-resource.js';
 import { formatIssues } from '../api/spec-issues.js';
+import { jitter } from '../runtime/work-queue.js';
 import type {
   AdapterContext,
   ClusterReader,
@@ -97,6 +98,8 @@ export interface ReconcileOutcome {
 
 /** Retryable failures surface to the work queue as this, so it backs off; the status was already written. */
 export class RetryLater extends Error {
+  /** The reconciler logged it and wrote it to status: the work queue only backs off. */
+  readonly reported = true;
   constructor(readonly causeError: unknown) {
     super(causeError instanceof Error ? causeError.message : String(causeError));
     this.name = 'RetryLater';
@@ -203,7 +206,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
         return await report(obj, deps, log, status, generation, {
           ready: { status: 'False', reason: 'NotFound', message: `Kasm has no ${adapter.kind} "${naturalKey}", and managementPolicies do not include Create` },
           synced: true,
-          requeueAfterMs: pollMs,
+          requeueAfterMs: jitter(pollMs, 0.1),
         });
       }
       currentStep = 'create';
@@ -300,7 +303,8 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
         annotations: { [ANNOTATION_EXTERNAL_ID]: current.externalId, [ANNOTATION_CREATE_PENDING]: null },
       });
     }
-    return { requeueAfterMs: upToDate || observeOnly ? pollMs : 1000 };
+    // Jittered, so objects created together do not poll together.
+    return { requeueAfterMs: upToDate || observeOnly ? jitter(pollMs, 0.1) : 1000 };
   } catch (err) {
     return handleFailure(err, obj, deps, log, status, generation, currentStep);
   }
@@ -442,7 +446,9 @@ async function handleFailure(
 ): Promise<ReconcileOutcome> {
   const c = classifyFailure(err);
   const deleting = obj.metadata?.deletionTimestamp !== undefined;
-  log[c.stalled ? 'error' : 'warn']({ step, reason: c.syncedReason, err: { name: (err as Error).name, message: c.message } }, 'reconcile failed');
+  // Waiting for a reference is a normal state of a freshly applied set of objects, not a failure.
+  const level = c.stalled ? 'error' : c.syncedReason === 'ReferenceNotReady' ? 'info' : 'warn';
+  log[level]({ step, reason: c.syncedReason, err: { name: (err as Error).name, message: c.message } }, 'reconcile failed');
   deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action: step, note: c.message });
   try {
     await report(obj, deps, log, status, generation, {

@@ -14,6 +14,14 @@ import { TokenBucket } from './token-bucket.js';
  * What a handler asks for next. `requeueAfterMs`: process again after that delay (a poll), backoff
  * forgotten. `requeue`: process again through the rate limiter (backoff grows). Nothing: done.
  */
+/**
+ * A handler that already logged and reported its failure throws an error with `reported: true`;
+ * the queue then only backs off, without logging the failure a second time.
+ */
+function isReported(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { reported?: unknown }).reported === true;
+}
+
 export type ProcessResult = { requeueAfterMs?: number; requeue?: boolean } | void;
 export type ProcessFn = (key: string, signal: AbortSignal) => Promise<ProcessResult>;
 
@@ -278,6 +286,7 @@ export class WorkQueue {
     } catch (err: unknown) {
       outcome = 'error';
       if (entry.abort.signal.aborted) this.logger?.debug({ err, key, queue: this.name }, 'handler stopped by shutdown');
+      else if (isReported(err)) this.logger?.debug({ key, queue: this.name, retries: this.numRequeues(key) }, 'retrying with backoff');
       else this.logger?.error({ err, key, queue: this.name, retries: this.numRequeues(key) }, 'handler failed; retrying with backoff');
       this.addRateLimited(key);
     }

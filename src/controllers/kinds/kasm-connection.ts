@@ -7,7 +7,7 @@ import { formatIssues } from '../../api/spec-issues.js';
 import { KasmClient } from '../../kasm/client.js';
 import { KasmAuthenticationError, KasmPermissionError } from '../../kasm/errors.js';
 import { createKasmTransport, type KasmTransportOptions } from '../../kasm/transport.js';
-import type { ProcessResult } from '../../runtime/work-queue.js';
+import { jitter, type ProcessResult } from '../../runtime/work-queue.js';
 import type { ConnectionRegistry } from '../connection-registry.js';
 import type { ClusterReader, DependencyTracker, ManagedObject } from '../managed-kind.js';
 import { classifyFailure, RetryLater, type EventSink, type MetadataWriter, type StatusSink } from '../managed-reconciler.js';
@@ -142,7 +142,7 @@ export function kasmConnectionReconciler(deps: KasmConnectionReconcilerDeps) {
           throw new RetryLater(err);
         }
       }
-      return { requeueAfterMs: deps.pollIntervalMs };
+      return { requeueAfterMs: jitter(deps.pollIntervalMs, 0.1) };
     } catch (err) {
       if (err instanceof RetryLater) throw err;
       const c = classifyFailure(err);
