@@ -1,7 +1,7 @@
 import { DEFAULT_GROUP_PRIORITY, kasmGroupSpec, type KasmGroupSpec } from '../../api/kasm-group.js';
 import type { KasmGroup, KasmGroupSetting } from '../../kasm/areas/groups.js';
-import type { KasmClient } from '../../kasm/client.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
+import { PerObjectReads } from '../per-object-reads.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
 import { GROUPS_INVENTORY, groupsInventory } from './kasm-inventories.js';
 
@@ -14,16 +14,10 @@ interface GroupObserved {
   settings?: KasmGroupSetting[];
 }
 
-const settingsCache = new WeakMap<KasmClient, Map<string, { settings: KasmGroupSetting[]; at: number }>>();
+const settingsReads = new PerObjectReads<KasmGroupSetting[]>((kasm, groupId, signal) => kasm.groups.getSettings(groupId, { priority: 'background', signal }));
 
-async function readSettings(ctx: AdapterContext, groupId: string, force: boolean): Promise<KasmGroupSetting[]> {
-  let perConnection = settingsCache.get(ctx.kasm);
-  if (!perConnection) settingsCache.set(ctx.kasm, (perConnection = new Map<string, { settings: KasmGroupSetting[]; at: number }>()));
-  const cached = perConnection.get(groupId);
-  if (!force && cached && Date.now() - cached.at < ctx.pollIntervalMs * SETTINGS_POLL_FACTOR) return cached.settings;
-  const settings = await ctx.kasm.groups.getSettings(groupId, { priority: 'background', signal: ctx.signal });
-  perConnection.set(groupId, { settings, at: Date.now() });
-  return settings;
+function readSettings(ctx: AdapterContext, groupId: string, force: boolean): Promise<KasmGroupSetting[]> {
+  return settingsReads.get(ctx.kasm, groupId, { maxAgeMs: ctx.pollIntervalMs * SETTINGS_POLL_FACTOR, force, signal: ctx.signal });
 }
 
 function settingByName(settings: readonly KasmGroupSetting[], name: string): KasmGroupSetting {

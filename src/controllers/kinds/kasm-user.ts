@@ -1,9 +1,9 @@
 import { kasmUserSpec, type KasmUserAttributes, type KasmUserSpec } from '../../api/kasm-user.js';
 import type { KasmUser, KasmUserAttributes as KasmAttributes } from '../../kasm/areas/users.js';
-import type { KasmClient } from '../../kasm/client.js';
 import { KasmBusinessError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
+import { PerObjectReads } from '../per-object-reads.js';
 import { DeleteBlockedError, ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
 import { GROUPS_INVENTORY, USERS_INVENTORY, groupsInventory, usersInventory } from './kasm-inventories.js';
@@ -41,16 +41,10 @@ const ATTRIBUTE_FIELDS: Record<keyof KasmUserAttributes, keyof KasmAttributes> =
   autoLoginKasm: 'autoLoginKasm',
 };
 
-const attributesCache = new WeakMap<KasmClient, Map<string, { attributes: KasmAttributes; at: number }>>();
+const attributesReads = new PerObjectReads<KasmAttributes>((kasm, userId, signal) => kasm.users.getAttributes(userId, { priority: 'background', signal }));
 
-async function readAttributes(ctx: AdapterContext, userId: string, force: boolean): Promise<KasmAttributes> {
-  let perConnection = attributesCache.get(ctx.kasm);
-  if (!perConnection) attributesCache.set(ctx.kasm, (perConnection = new Map<string, { attributes: KasmAttributes; at: number }>()));
-  const cached = perConnection.get(userId);
-  if (!force && cached && Date.now() - cached.at < ctx.pollIntervalMs * ATTRIBUTES_POLL_FACTOR) return cached.attributes;
-  const attributes = await ctx.kasm.users.getAttributes(userId, { priority: 'background', signal: ctx.signal });
-  perConnection.set(userId, { attributes, at: Date.now() });
-  return attributes;
+function readAttributes(ctx: AdapterContext, userId: string, force: boolean): Promise<KasmAttributes> {
+  return attributesReads.get(ctx.kasm, userId, { maxAgeMs: ctx.pollIntervalMs * ATTRIBUTES_POLL_FACTOR, force, signal: ctx.signal });
 }
 
 const managesAttributes = (spec: KasmUserSpec): boolean => Object.values(spec.attributes ?? {}).some((v: unknown) => v !== undefined);
