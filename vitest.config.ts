@@ -7,7 +7,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Long enough for a k3s container to start (and its image to be pulled) where Docker exists.
+    hookTimeout: 180_000,
     reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kube-apiserver/index.js';
 import { connectKubeTarget } from '../harness/kube-target.js';
 import { collectWatch, CRD_DIR, eventually, expectFailure, GROUP, metaOf, patchAs, VERSION, widget, WIDGETS, type Json } from './conformance-setup.js';
@@ -198,7 +198,11 @@ describe.skipIf(realCluster)(`kube test server switches (${reason})`, () => {
     }
   });
 
-  it('connectKubeTarget starts a test server when E2E_KUBECONFIG is unset', async () => {
+  it('connectKubeTarget starts a test server when E2E_KUBECONFIG is unset and k3s is off', async () => {
+    vi.stubEnv('E2E_K3S', '0');
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
     const target = await connectKubeTarget();
     const ns = await target.createNamespace('target');
     expect(target.isTestServer).toBe(true);
