@@ -44,10 +44,19 @@ export interface InventoryProvider {
   get<T>(name: string, create: () => Inventory<T>): Inventory<T>;
 }
 
+/**
+ * How adapters read Kasm: `bulk` serves every object from one list call per kind per poll interval
+ * (the operator's design); `per-object` reads each object on its own, the usual operator design,
+ * kept to measure the difference (bench/).
+ */
+export type ObservationMode = 'bulk' | 'per-object';
+
 /** What an adapter gets for one reconcile. */
 export interface AdapterContext {
   readonly kasm: KasmClient;
   readonly inventories: InventoryProvider;
+  /** Absent means `bulk`. */
+  readonly observation?: ObservationMode;
   readonly cluster: ClusterReader;
   readonly deps: DependencyTracker;
   readonly logger: Logger;

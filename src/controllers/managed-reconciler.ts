@@ -34,6 +34,7 @@ import type {
   ManagedKindAdapter,
   ManagedObject,
   Observation,
+  ObservationMode,
 } from './managed-kind.js';
 import {
   AdoptionRefusedError,
@@ -88,6 +89,8 @@ export interface ManagedReconcilerDeps {
   inventoriesFor(connectionKey: string): InventoryProvider;
   logger: Logger;
   pollIntervalMs: number;
+  /** Bulk inventories (default) or one read per object. */
+  observation?: ObservationMode;
   /** How long a Stalled object waits before it is tried again without a change (permissions granted in Kasm, ...). */
   stalledRetryMs: number;
 }
@@ -144,6 +147,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     const ctx: AdapterContext = {
       kasm: connection.kasm,
       inventories: deps.inventoriesFor(connection.key),
+      ...(deps.observation !== undefined ? { observation: deps.observation } : {}),
       cluster: deps.cluster,
       deps: tracker,
       logger: log,

@@ -31,14 +31,18 @@ describe('deploy/crds', () => {
       KasmUser: ['kuser'],
       KasmGroup: ['kgroup'],
       KasmGroupMembership: ['kgm'],
+      KasmImage: ['kimage'],
+      KasmGroupImage: ['kgi'],
     });
   });
 
   it('names files <plural>.kasm.io.yaml', () => {
     expect(kinds.map(crdFileName).sort()).toEqual([
       'kasmconnections.kasm.io.yaml',
+      'kasmgroupimages.kasm.io.yaml',
       'kasmgroupmemberships.kasm.io.yaml',
       'kasmgroups.kasm.io.yaml',
+      'kasmimages.kasm.io.yaml',
       'kasmusers.kasm.io.yaml',
     ]);
   });

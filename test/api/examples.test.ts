@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { resourceSchema } from '../../src/api/crd-generator.js';
 import { kasmConnectionKind } from '../../src/api/kasm-connection.js';
+import { kasmImageKind } from '../../src/api/kasm-image.js';
 import { kasmUserKind } from '../../src/api/kasm-user.js';
 import { kindByName } from '../../src/api/kinds.js';
 import { formatIssues } from '../../src/api/spec-issues.js';
@@ -27,7 +28,7 @@ function load(file: string): Manifest[] {
 
 describe('examples', () => {
   it('has one manifest file per kind', () => {
-    expect(files).toEqual(expect.arrayContaining(['kasmconnection.yaml', 'kasmgroup.yaml', 'kasmgroupmembership.yaml', 'kasmuser.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['kasmconnection.yaml', 'kasmgroup.yaml', 'kasmgroupimage.yaml', 'kasmgroupmembership.yaml', 'kasmimage.yaml', 'kasmuser.yaml']));
   });
 
   it.each(files)('%s parses with the zod schema and passes the CRD schema without pruned fields', (file) => {
@@ -56,13 +57,16 @@ describe('examples', () => {
     const password = kasmUserKind.spec.parse(user?.spec).passwordSecretRef;
     expect(password).toBeDefined();
     expect(secrets.get(password?.name ?? '')).toContain(password?.key);
+    const docker = kasmImageKind.spec.parse(all.find((d) => d.kind === 'KasmImage')?.spec).dockerCredentialsSecretRef;
+    expect(docker).toBeDefined();
+    expect(secrets.get(docker?.name ?? '')).toEqual(expect.arrayContaining([docker?.usernameKey, docker?.tokenKey]));
   });
 
   it('references objects that the examples define', () => {
     const all = files.flatMap(load);
     const names = (kind: string) => all.filter((d) => d.kind === kind).map((d) => d.metadata.name);
     const refs = JSON.stringify(all.filter((d) => d.apiVersion === 'kasm.io/v1alpha1').map((d) => d.spec));
-    for (const [field, kind] of [['connectionRef', 'KasmConnection'], ['groupRef', 'KasmGroup'], ['userRef', 'KasmUser']] as const) {
+    for (const [field, kind] of [['connectionRef', 'KasmConnection'], ['groupRef', 'KasmGroup'], ['userRef', 'KasmUser'], ['imageRef', 'KasmImage']] as const) {
       for (const m of refs.matchAll(new RegExp(`"${field}":\\{"name":"([^"]+)"`, 'g'))) expect(names(kind)).toContain(m[1]);
     }
   });

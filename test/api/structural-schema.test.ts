@@ -43,7 +43,8 @@ function structuralProblems(root: JSONSchemaProps): string[] {
     if (!typed) problems.push(`${at}: no type`);
     if (node.properties && node.additionalProperties) problems.push(`${at}: properties and additionalProperties together`);
     if (node.type === 'array' && !node.items) problems.push(`${at}: array without items`);
-    if (node.type === 'object' && !node.properties && !node.additionalProperties && path !== '.metadata') problems.push(`${at}: object without fields would be pruned empty`);
+    const keepsUnknown = node['x-kubernetes-preserve-unknown-fields'] === true;
+    if (node.type === 'object' && !node.properties && !node.additionalProperties && !keepsUnknown && path !== '.metadata') problems.push(`${at}: object without fields would be pruned empty`);
     if (path.startsWith('.metadata') && path !== '.metadata') problems.push(`${at}: metadata may only be described by Kubernetes`);
     if (isProperty && path !== '.metadata' && !node.description) problems.push(`${at}: no description for kubectl explain`);
     for (const name of node.required ?? []) if (!node.properties?.[name]) problems.push(`${at}: required field ${name} is not a property`);
@@ -106,7 +107,7 @@ describe('managed kinds', () => {
   const managed = crds.filter((c) => c.def.managed);
 
   it('share connectionRef, deletionPolicy and managementPolicies in spec', () => {
-    expect(managed.map((c) => c.def.kind).sort()).toEqual(['KasmGroup', 'KasmGroupMembership', 'KasmUser']);
+    expect(managed.map((c) => c.def.kind).sort()).toEqual(['KasmGroup', 'KasmGroupImage', 'KasmGroupMembership', 'KasmImage', 'KasmUser']);
     for (const { schema } of managed) {
       const spec = schema.properties?.spec;
       expect(spec?.properties?.connectionRef?.properties?.name?.type).toBe('string');

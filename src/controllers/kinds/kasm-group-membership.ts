@@ -2,11 +2,18 @@ import { kasmGroupMembershipSpec, type KasmGroupMembershipSpec } from '../../api
 import type { KasmUser } from '../../kasm/areas/users.js';
 import { KasmNotFoundError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
-import type { Inventory } from '../inventory.js';
 import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
-import { GROUPS_INVENTORY, USERS_INVENTORY, groupsInventory, usersInventory } from './kasm-inventories.js';
+import {
+  GROUPS_INVENTORY,
+  USERS_INVENTORY,
+  groupsInventory,
+  observesPerObject,
+  readGroupPerObject,
+  readUserPerObject,
+  usersInventory,
+} from './kasm-inventories.js';
 
 interface MembershipResolved {
   spec: KasmGroupMembershipSpec;
@@ -27,11 +34,26 @@ interface MembershipObserved {
   members: Map<string, { user: KasmUser | undefined; member: boolean }>;
 }
 
-function observeMembers(ctx: AdapterContext, users: Inventory<KasmUser>, resolved: MembershipResolved): MembershipObserved {
+type UserLookup = (userId: string) => KasmUser | undefined;
+
+const memberIds = (resolved: MembershipResolved): Set<string> => new Set([...resolved.userIds, ...resolved.previouslyApplied]);
+
+/** The listed users as Kasm reports them: from the users inventory, or in per-object observation one get_user each. */
+async function readMembers(ctx: AdapterContext, resolved: MembershipResolved, refresh = false): Promise<UserLookup> {
+  if (!observesPerObject(ctx)) {
+    const inv = await usersInventory(ctx, refresh);
+    return (id) => inv.get(id);
+  }
+  const users = new Map<string, KasmUser | undefined>();
+  for (const id of memberIds(resolved)) users.set(id, await readUserPerObject(ctx, { userId: id }));
+  return (id) => users.get(id);
+}
+
+function observeMembers(ctx: AdapterContext, users: UserLookup, resolved: MembershipResolved): MembershipObserved {
   const members = new Map<string, { user: KasmUser | undefined; member: boolean }>();
-  for (const id of new Set([...resolved.userIds, ...resolved.previouslyApplied])) {
+  for (const id of memberIds(resolved)) {
     ctx.deps.dependOnKasm(USERS_INVENTORY, id);
-    const user = users.get(id);
+    const user = users(id);
     members.set(id, { user, member: user?.groups.some((g) => g.groupId === resolved.groupId) ?? false });
   }
   return { groupId: resolved.groupId, groupName: resolved.groupName, wanted: resolved.userIds, members };
@@ -47,11 +69,11 @@ function changes(resolved: MembershipResolved, observed: MembershipObserved): { 
 
 /** Applies adds and removes, and records them in the users inventory (the calls return nothing to read). */
 async function applyMembership(ctx: AdapterContext, resolved: MembershipResolved, add: readonly string[], remove: readonly string[]): Promise<void> {
-  const users = await usersInventory(ctx);
+  const users = observesPerObject(ctx) ? undefined : await usersInventory(ctx);
   for (const id of add) {
     await ctx.kasm.users.addToGroup(id, resolved.groupId, { signal: ctx.signal });
-    const user = users.get(id);
-    if (user) users.upsert({ ...user, groups: [...user.groups, { groupId: resolved.groupId, name: resolved.groupName ?? null }] });
+    const user = users?.get(id);
+    if (user) users?.upsert({ ...user, groups: [...user.groups, { groupId: resolved.groupId, name: resolved.groupName ?? null }] });
   }
   for (const id of remove) {
     try {
@@ -59,13 +81,13 @@ async function applyMembership(ctx: AdapterContext, resolved: MembershipResolved
     } catch (err) {
       if (!(err instanceof KasmNotFoundError)) throw err;
     }
-    const user = users.get(id);
-    if (user) users.upsert({ ...user, groups: user.groups.filter((g) => g.groupId !== resolved.groupId) });
+    const user = users?.get(id);
+    if (user) users?.upsert({ ...user, groups: user.groups.filter((g) => g.groupId !== resolved.groupId) });
   }
 }
 
 async function observation(ctx: AdapterContext, resolved: MembershipResolved, refresh = false): Promise<Observation<MembershipObserved>> {
-  return { observed: observeMembers(ctx, await usersInventory(ctx, refresh), resolved), externalId: resolved.groupId };
+  return { observed: observeMembers(ctx, await readMembers(ctx, resolved, refresh), resolved), externalId: resolved.groupId };
 }
 
 /**
@@ -78,22 +100,23 @@ export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipS
   adoptsExisting: true,
 
   async resolve(spec, ctx, obj) {
-    const groups = await groupsInventory(ctx);
+    const perObject = observesPerObject(ctx);
+    const groups = perObject ? undefined : await groupsInventory(ctx);
     let groupId: string;
     if (spec.groupRef) groupId = resolveManagedRef(ctx, 'KasmGroup', spec.groupRef.name);
     else if (spec.groupId) groupId = normalizeKasmId(spec.groupId);
     else {
       const name = spec.groupName ?? '';
       ctx.deps.dependOnKasm(GROUPS_INVENTORY, name);
-      const group = groups.findByNaturalKey(name);
+      const group = groups ? groups.findByNaturalKey(name) : await readGroupPerObject(ctx, { name });
       if (!group) throw new ReferenceNotReadyError('Kasm group', name, 'does not exist in Kasm');
       groupId = group.groupId;
     }
     ctx.deps.dependOnKasm(GROUPS_INVENTORY, groupId);
-    const group = groups.get(groupId);
+    const group = groups ? groups.get(groupId) : await readGroupPerObject(ctx, { groupId });
     if (!group) throw new ReferenceNotReadyError('Kasm group', groupId, 'does not exist in Kasm');
 
-    const users = await usersInventory(ctx);
+    const users = perObject ? undefined : await usersInventory(ctx);
     const userIds: string[] = [];
     for (const entry of spec.users) {
       if (entry.userRef) userIds.push(resolveManagedRef(ctx, 'KasmUser', entry.userRef.name));
@@ -101,7 +124,7 @@ export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipS
       else {
         const username = (entry.username ?? '').toLowerCase();
         ctx.deps.dependOnKasm(USERS_INVENTORY, username);
-        const user = users.findByNaturalKey(username);
+        const user = users ? users.findByNaturalKey(username) : await readUserPerObject(ctx, { username });
         if (!user) throw new ReferenceNotReadyError('Kasm user', entry.username ?? '', 'does not exist in Kasm');
         userIds.push(user.userId);
       }
@@ -135,7 +158,7 @@ export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipS
   async delete(ctx, current, resolved) {
     if (!resolved) return;
     // current.observed is absent when the delete runs by id alone.
-    const observed = (current.observed as MembershipObserved | undefined) ?? observeMembers(ctx, await usersInventory(ctx), resolved);
+    const observed = (current.observed as MembershipObserved | undefined) ?? observeMembers(ctx, await readMembers(ctx, resolved), resolved);
     const members = observed.members;
     const toRemove = [...members].filter(([, m]) => m.member).map(([id]) => id);
     await applyMembership(ctx, resolved, [], toRemove);

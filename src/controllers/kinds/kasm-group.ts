@@ -3,7 +3,7 @@ import type { KasmGroup, KasmGroupSetting } from '../../kasm/areas/groups.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { PerObjectReads } from '../per-object-reads.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
-import { GROUPS_INVENTORY, groupsInventory } from './kasm-inventories.js';
+import { GROUPS_INVENTORY, forgetGroup, groupsInventory, observesPerObject, readGroupPerObject, rememberGroup } from './kasm-inventories.js';
 
 /** Group settings have no list endpoint across groups: they are read per group, at this multiple of the poll interval. */
 const SETTINGS_POLL_FACTOR = 5;
@@ -61,6 +61,11 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
   naturalKey: (spec) => spec.name,
 
   async observe(ctx, { externalId, naturalKey, byNaturalKey, resolved, refresh }) {
+    if (observesPerObject(ctx)) {
+      const by = externalId !== undefined ? { groupId: externalId } : byNaturalKey ? { name: naturalKey } : undefined;
+      const found = by ? await readGroupPerObject(ctx, by) : undefined;
+      return found ? observeGroup(ctx, resolved, found) : undefined;
+    }
     const inv = await groupsInventory(ctx, refresh);
     ctx.deps.dependOnKasm(GROUPS_INVENTORY, naturalKey);
     const group = externalId !== undefined ? inv.get(externalId) : byNaturalKey ? inv.findByNaturalKey(naturalKey) : undefined;
@@ -72,7 +77,7 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
       { name: spec.name, description: spec.description ?? null, priority: spec.priority ?? DEFAULT_GROUP_PRIORITY },
       { signal: ctx.signal },
     );
-    (await groupsInventory(ctx)).upsert(group);
+    await rememberGroup(ctx, group);
     await applySettings(ctx, spec, group.groupId, undefined);
     return observeGroup(ctx, spec, group, true);
   },
@@ -90,7 +95,7 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
         },
         { signal: ctx.signal },
       );
-      (await groupsInventory(ctx)).upsert(group);
+      await rememberGroup(ctx, group);
     }
     const settingsChanged = await applySettings(ctx, spec, group.groupId, current.observed.settings);
     return observeGroup(ctx, spec, group, settingsChanged);
@@ -98,7 +103,7 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
 
   async delete(ctx, current) {
     await ctx.kasm.groups.delete(current.externalId, { signal: ctx.signal });
-    (await groupsInventory(ctx)).remove(current.externalId);
+    await forgetGroup(ctx, current.externalId);
   },
 
   diff(spec, { group, settings }) {

@@ -1,5 +1,7 @@
 import type { KasmGroup } from '../../kasm/areas/groups.js';
+import type { KasmImage } from '../../kasm/areas/images.js';
 import type { KasmUser } from '../../kasm/areas/users.js';
+import { KasmNotFoundError } from '../../kasm/errors.js';
 import { Inventory } from '../inventory.js';
 import type { AdapterContext } from '../managed-kind.js';
 
@@ -9,6 +11,7 @@ import type { AdapterContext } from '../managed-kind.js';
  */
 export const USERS_INVENTORY = 'users';
 export const GROUPS_INVENTORY = 'groups';
+export const IMAGES_INVENTORY = 'images';
 
 export async function usersInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmUser>> {
   const inv = ctx.inventories.get(USERS_INVENTORY, () =>
@@ -35,6 +38,64 @@ export async function groupsInventory(ctx: AdapterContext, refresh = false): Pro
         list: () => ctx.kasm.groups.list({ priority: 'background' }),
         id: (g) => g.groupId,
         naturalKeys: (g) => [g.name],
+      },
+      { maxAgeMs: ctx.pollIntervalMs },
+    ),
+  );
+  if (refresh) await inv.refresh();
+  else await inv.ensureFresh(ctx.pollIntervalMs);
+  return inv;
+}
+
+/** In `per-object` observation the inventories are neither read nor kept: each object reads Kasm itself. */
+export const observesPerObject = (ctx: AdapterContext): boolean => ctx.observation === 'per-object';
+
+async function absentWhenNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof KasmNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** Per-object observation: one get_user call, by id or else by username. */
+export function readUserPerObject(ctx: AdapterContext, by: { userId: string } | { username: string }): Promise<KasmUser | undefined> {
+  const options = { priority: 'background' as const, signal: ctx.signal };
+  return absentWhenNotFound('userId' in by ? ctx.kasm.users.get(by.userId, options) : ctx.kasm.users.getByUsername(by.username, options));
+}
+
+/** Per-object observation: one get_groups call (Kasm has no single-group read), by id or else by name. */
+export function readGroupPerObject(ctx: AdapterContext, by: { groupId: string } | { name: string }): Promise<KasmGroup | undefined> {
+  const options = { priority: 'background' as const, signal: ctx.signal };
+  return absentWhenNotFound('groupId' in by ? ctx.kasm.groups.get(by.groupId, options) : ctx.kasm.groups.getByName(by.name, options));
+}
+
+/** Records a write's reply in the users inventory (bulk observation only). */
+export async function rememberUser(ctx: AdapterContext, user: KasmUser): Promise<void> {
+  if (!observesPerObject(ctx)) (await usersInventory(ctx)).upsert(user);
+}
+
+export async function forgetUser(ctx: AdapterContext, userId: string): Promise<void> {
+  if (!observesPerObject(ctx)) (await usersInventory(ctx)).remove(userId);
+}
+
+export async function rememberGroup(ctx: AdapterContext, group: KasmGroup): Promise<void> {
+  if (!observesPerObject(ctx)) (await groupsInventory(ctx)).upsert(group);
+}
+
+export async function forgetGroup(ctx: AdapterContext, groupId: string): Promise<void> {
+  if (!observesPerObject(ctx)) (await groupsInventory(ctx)).remove(groupId);
+}
+
+/** Every image (get_images), keyed by the Docker image name; several images may share a name. */
+export async function imagesInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmImage>> {
+  const inv = ctx.inventories.get(IMAGES_INVENTORY, () =>
+    new Inventory<KasmImage>(
+      {
+        list: () => ctx.kasm.images.list({ priority: 'background' }),
+        id: (i) => i.imageId,
+        naturalKeys: (i) => [i.name],
       },
       { maxAgeMs: ctx.pollIntervalMs },
     ),

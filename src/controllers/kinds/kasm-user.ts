@@ -6,7 +6,17 @@ import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from 
 import { PerObjectReads } from '../per-object-reads.js';
 import { DeleteBlockedError, ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
-import { GROUPS_INVENTORY, USERS_INVENTORY, groupsInventory, usersInventory } from './kasm-inventories.js';
+import {
+  GROUPS_INVENTORY,
+  USERS_INVENTORY,
+  forgetUser,
+  groupsInventory,
+  observesPerObject,
+  readGroupPerObject,
+  readUserPerObject,
+  rememberUser,
+  usersInventory,
+} from './kasm-inventories.js';
 
 /** User attributes have no list endpoint: they are read per user, at this multiple of the poll interval. */
 const ATTRIBUTES_POLL_FACTOR = 5;
@@ -73,16 +83,16 @@ async function applyGroups(ctx: AdapterContext, resolved: UserResolved, user: Ka
   for (const id of add) await ctx.kasm.users.addToGroup(user.userId, id, { signal: ctx.signal });
   for (const id of remove) await ctx.kasm.users.removeFromGroup(user.userId, id, { signal: ctx.signal });
   // The membership calls return nothing: record the result locally instead of reading the user again.
-  const groups = await groupsInventory(ctx);
+  const groups = observesPerObject(ctx) ? undefined : await groupsInventory(ctx);
   const removed = new Set(remove);
   const updated: KasmUser = {
     ...user,
     groups: [
       ...user.groups.filter((g) => !removed.has(g.groupId)),
-      ...add.map((groupId) => ({ groupId, name: groups.get(groupId)?.name ?? null })),
+      ...add.map((groupId) => ({ groupId, name: groups?.get(groupId)?.name ?? null })),
     ],
   };
-  (await usersInventory(ctx)).upsert(updated);
+  await rememberUser(ctx, updated);
   return updated;
 }
 
@@ -118,9 +128,8 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
       if (entry.groupRef) resolved.groupIds.push(resolveManagedRef(ctx, 'KasmGroup', entry.groupRef.name));
       else if (entry.groupId) resolved.groupIds.push(normalizeKasmId(entry.groupId));
       else if (entry.name !== undefined) {
-        const groups = await groupsInventory(ctx);
         ctx.deps.dependOnKasm(GROUPS_INVENTORY, entry.name);
-        const group = groups.findByNaturalKey(entry.name);
+        const group = observesPerObject(ctx) ? await readGroupPerObject(ctx, { name: entry.name }) : (await groupsInventory(ctx)).findByNaturalKey(entry.name);
         if (!group) throw new ReferenceNotReadyError('Kasm group', entry.name, 'does not exist in Kasm');
         resolved.groupIds.push(group.groupId);
       }
@@ -131,6 +140,11 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
   naturalKey: (resolved) => resolved.spec.username.toLowerCase(),
 
   async observe(ctx, { externalId, naturalKey, byNaturalKey, resolved, refresh }) {
+    if (observesPerObject(ctx)) {
+      const by = externalId !== undefined ? { userId: normalizeKasmId(externalId) } : byNaturalKey ? { username: resolved.spec.username } : undefined;
+      const found = by ? await readUserPerObject(ctx, by) : undefined;
+      return found ? observeUser(ctx, resolved.spec, found) : undefined;
+    }
     const inv = await usersInventory(ctx, refresh);
     ctx.deps.dependOnKasm(USERS_INVENTORY, naturalKey);
     const user = externalId !== undefined ? inv.get(normalizeKasmId(externalId)) : byNaturalKey ? inv.findByNaturalKey(naturalKey) : undefined;
@@ -147,7 +161,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
       },
       { signal: ctx.signal },
     );
-    (await usersInventory(ctx)).upsert(user);
+    await rememberUser(ctx, user);
     user = await applyGroups(ctx, resolved, user);
     await applyAttributes(ctx, spec, user.userId, undefined);
     return observeUser(ctx, spec, user, true);
@@ -162,7 +176,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
     if (fields.has('password') && resolved.password) changes.password = resolved.password.value;
     if (Object.keys(changes).length > 0) {
       user = await ctx.kasm.users.update(user.userId, changes, { signal: ctx.signal });
-      (await usersInventory(ctx)).upsert(user);
+      await rememberUser(ctx, user);
     }
     if (fields.has('groups')) user = await applyGroups(ctx, resolved, user);
     const attributesChanged = [...fields].some((f) => f.startsWith('attributes.'));
@@ -179,7 +193,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
       }
       throw err;
     }
-    (await usersInventory(ctx)).remove(normalizeKasmId(current.externalId));
+    await forgetUser(ctx, normalizeKasmId(current.externalId));
   },
 
   diff(resolved, { user, attributes }, status) {
