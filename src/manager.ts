@@ -11,7 +11,7 @@ import type { Inventory } from './controllers/inventory.js';
 import { KindController, type ReconcileFn } from './controllers/kind-controller.js';
 import { managedKinds } from './controllers/kinds/index.js';
 import { kasmConnectionReconciler } from './controllers/kinds/kasm-connection.js';
-import type { InventoryProvider, ManagedObject } from './controllers/managed-kind.js';
+import type { InventoryProvider, ManagedObject, ObservationMode } from './controllers/managed-kind.js';
 import type { EventSink, ManagedReconcilerDeps } from './controllers/managed-reconciler.js';
 import { KubeMetadataWriter } from './controllers/metadata-writer.js';
 import { WriterStatusSink } from './controllers/status-sink.js';
@@ -41,6 +41,8 @@ export interface ManagerTuning {
   eventSeriesIntervalMs?: number;
   /** Global rate of reconciles after failures (client-go: 10/s, burst 100). */
   retryRatePerSecond?: number;
+  /** How Kasm objects are observed (default `bulk`); `per-object` exists for the benchmark's comparison. */
+  observation?: ObservationMode;
 }
 
 export interface ManagerOptions {
@@ -201,6 +203,7 @@ export class Manager {
           logger: this.log,
           pollIntervalMs: config.pollIntervalMs,
           stalledRetryMs,
+          ...(tuning.observation !== undefined ? { observation: tuning.observation } : {}),
         };
         return managed.reconciler(deps);
       });

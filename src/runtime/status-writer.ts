@@ -61,6 +61,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A merge patch stores a null field as "absent", so a status that carries nulls would never equal
+ * what the server keeps and would be written again on every reconcile. Null object fields are
+ * dropped before comparing and writing (arrays are replaced whole by a merge patch and kept as is).
+ */
+export function withoutNullFields(value: StatusObject): StatusObject {
+  const out: StatusObject = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    out[key] = isRecord(v) ? withoutNullFields(v) : v;
+  }
+  return out;
+}
+
 export class InvalidStatusError extends Error {
   readonly retryable = false;
   constructor(message: string) {
@@ -111,7 +125,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   prepare(obj: T, status: StatusObject): { status: StatusObject; changed: boolean; baseline: StatusObject | undefined } {
     const baseline = this.baselineOf(obj);
     const generation = obj.metadata.generation;
-    const desired: StatusObject = { ...status };
+    const desired: StatusObject = withoutNullFields(status);
     if (desired.conditions !== undefined) {
       const parsed = conditionsSchema.safeParse(desired.conditions);
       if (!parsed.success) {

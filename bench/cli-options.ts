@@ -1,0 +1,45 @@
+/** The benchmark's command line: `--objects 100,1000 --kasm-rps 50 [--mode bulk|per-object|both] [--poll 5s]`. */
+import { parseArgs } from 'node:util';
+import type { ObservationMode } from '../src/controllers/managed-kind.js';
+
+export interface BenchOptions {
+  objects: number[];
+  kasmRps: number;
+  modes: ObservationMode[];
+  pollMs: number;
+  settlePolls: number;
+}
+
+const USAGE = 'usage: npm run bench -- --objects N[,N...] --kasm-rps R [--mode bulk|per-object|both] [--poll 5s] [--settle-polls 3]';
+
+export function parseDuration(text: string, option: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
+  if (!m?.[1] || !m[2]) throw new Error(`${option}: "${text}" is not a duration; write e.g. 500ms, 5s or 1m`);
+  const value = Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
+  if (value < 100) throw new Error(`${option}: ${text} is too short; use at least 100ms`);
+  return value;
+}
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      objects: { type: 'string' },
+      'kasm-rps': { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      poll: { type: 'string', default: '5s' },
+      'settle-polls': { type: 'string', default: '3' },
+    },
+    strict: true,
+  });
+  if (values.objects === undefined || values['kasm-rps'] === undefined) throw new Error(`--objects and --kasm-rps are required\n${USAGE}`);
+  const objects = values.objects.split(',').map((s) => Number(s.trim()));
+  for (const n of objects) if (!Number.isInteger(n) || n < 1) throw new Error(`--objects: "${values.objects}" must be whole numbers >= 1, comma separated\n${USAGE}`);
+  const kasmRps = Number(values['kasm-rps']);
+  if (!Number.isFinite(kasmRps) || kasmRps <= 0) throw new Error(`--kasm-rps: "${values['kasm-rps']}" must be a number > 0\n${USAGE}`);
+  const mode = values.mode;
+  if (mode !== 'bulk' && mode !== 'per-object' && mode !== 'both') throw new Error(`--mode: "${mode}" must be bulk, per-object or both\n${USAGE}`);
+  const settlePolls = Number(values['settle-polls']);
+  if (!Number.isInteger(settlePolls) || settlePolls < 0) throw new Error(`--settle-polls: "${values['settle-polls']}" must be a whole number >= 0\n${USAGE}`);
+  return { settlePolls, objects, kasmRps, modes: mode === 'both' ? ['bulk', 'per-object'] : [mode], pollMs: parseDuration(values.poll, '--poll') };
+}

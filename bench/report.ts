@@ -1,0 +1,130 @@
+/** The markdown table and the SVG chart written next to the JSON results. */
+import type { ScenarioResult } from './scenario.js';
+
+const yesNo = (v: boolean): string => (v ? 'yes' : 'NO');
+
+export function markdownReport(results: readonly ScenarioResult[], startedAt: string): string {
+  const first = results[0];
+  const lines = [
+    `# kasm-operator benchmark (${startedAt})`,
+    '',
+    first
+      ? `Mix per N: N KasmUsers each with a password Secret, N/20 KasmGroups, N/20 KasmGroupMemberships listing 20 users each by userRef (every user in one membership). ` +
+        `Kasm simulator limited to R requests/s (429 above it); the operator's client limit is R; poll interval ${first.pollMs / 1000} s; ` +
+        `steady state measured over 3 poll intervals after ${first.steady.settlePolls ?? 1} to settle. ` +
+        'Floor = (user creates + group creates + add_user_group per membership entry + 2 lists) / R.'
+      : 'No runs.',
+    '',
+    '| N | R | mode | objects | all Ready | time to Ready (s) | floor (s) | ratio | Kasm calls/object (create) | 429s (peak/s) | steady calls/poll | steady status writes/poll | restart Kasm writes | restart calls | restart confirm (s) | status writes/object | metadata writes/object | loop p99 (ms) | RSS base→peak (MB) | heap base→peak (MB) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const c = r.creation;
+    lines.push(
+      `| ${r.objects} | ${r.kasmRps} | ${r.mode} | ${r.mix.managedObjects} | ${yesNo(c.allReady)} | ${c.timeToReadyS} | ${r.floor.seconds} | ${c.ratioToFloor} | ${c.kasmCallsPerObject} | ${c.rateLimited429} (${c.peak429PerSecond}) | ` +
+        `${r.steady.kasmCallsPerPoll}${r.steady.rateLimitBound ? ' (rate-bound)' : ''} | ${r.steady.statusWritesPerPoll} | ${r.restart.kasmWrites} | ${r.restart.kasmCalls} | ` +
+        `${r.restart.timeToConfirmS}${r.restart.confirmed ? '' : ' (incomplete)'} | ${c.statusWritesPerObject} | ${c.metadataWritesPerObject} | ${c.loopDelay.p99Ms} | ` +
+        `${r.memory.baseline.rssMb}→${r.memory.peak.rssMb} | ${r.memory.baseline.heapUsedMb}→${r.memory.peak.heapUsedMb} |`,
+    );
+  }
+  lines.push('', 'Kasm calls per object during creation, by endpoint:', '');
+  for (const r of results) {
+    const eps = Object.entries(r.creation.kasmCallsPerObjectByEndpoint)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([e, v]) => `${e} ${v}`)
+      .join(', ');
+    lines.push(`- N=${r.objects} ${r.mode}: ${eps}`);
+  }
+  lines.push('', 'Steady-state Kasm calls per poll interval, by endpoint:', '');
+  for (const r of results) {
+    const eps = Object.entries(r.steady.kasmCallsPerPollByEndpoint)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([e, v]) => `${e} ${v}`)
+      .join(', ');
+    lines.push(`- N=${r.objects} ${r.mode}: ${eps || 'none'}`);
+  }
+  lines.push('', 'Status writes per poll interval at steady state, by kind:', '');
+  for (const r of results) {
+    const byKind = r.steady.statusWritesPerPollByKind as Record<string, number> | undefined;
+    lines.push(`- N=${r.objects} ${r.mode}: ${byKind ? Object.entries(byKind).map(([k, v]) => `${k} ${v}`).join(', ') : String(r.steady.statusWritesPerPoll)}`);
+  }
+  lines.push('', 'Restart: Kubernetes writes until one poll interval after confirmation:', '');
+  for (const r of results) lines.push(`- N=${r.objects} ${r.mode}: status ${r.restart.statusWrites}, metadata ${r.restart.metadataWrites}; still all Ready: ${yesNo(r.restart.stillReady)}`);
+  lines.push('', 'See bench/README.md for what each figure means. Memory is of one process holding the simulator, the test API server and the operator.', '');
+  return lines.join('\n');
+}
+
+interface Series {
+  label: string;
+  colour: string;
+  points: { x: number; y: number }[];
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+/** One line chart panel at (ox, oy), size w×h. */
+function panel(ox: number, oy: number, w: number, h: number, title: string, yLabel: string, xs: number[], series: Series[]): string {
+  const left = 60;
+  const bottom = 40;
+  const top = 30;
+  const pw = w - left - 20;
+  const ph = h - top - bottom;
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
+  const yMax = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.y))));
+  const sx = (x: number): number => ox + left + (xMax === xMin ? pw / 2 : ((x - xMin) / (xMax - xMin)) * pw);
+  const sy = (y: number): number => oy + top + ph - (y / yMax) * ph;
+  const parts: string[] = [
+    `<text x="${ox + w / 2}" y="${oy + 18}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
+    `<line x1="${ox + left}" y1="${oy + top + ph}" x2="${ox + left + pw}" y2="${oy + top + ph}" stroke="#333"/>`,
+    `<line x1="${ox + left}" y1="${oy + top}" x2="${ox + left}" y2="${oy + top + ph}" stroke="#333"/>`,
+    `<text x="${ox + 14}" y="${oy + top + ph / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 ${ox + 14} ${oy + top + ph / 2})">${esc(yLabel)}</text>`,
+    `<text x="${ox + left + pw / 2}" y="${oy + h - 6}" font-size="11" text-anchor="middle">N (KasmUsers)</text>`,
+  ];
+  for (let i = 0; i <= 4; i++) {
+    const y = (yMax * i) / 4;
+    parts.push(`<line x1="${ox + left}" y1="${sy(y)}" x2="${ox + left + pw}" y2="${sy(y)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${ox + left - 6}" y="${sy(y) + 4}" font-size="10" text-anchor="end">${Math.round(y * 10) / 10}</text>`);
+  }
+  for (const x of xs) parts.push(`<text x="${sx(x)}" y="${oy + top + ph + 16}" font-size="10" text-anchor="middle">${x}</text>`);
+  series.forEach((s, i) => {
+    const pts = [...s.points].sort((a, b) => a.x - b.x);
+    if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${pts.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')}"/>`);
+    for (const p of pts) {
+      parts.push(`<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="3.5" fill="${s.colour}"/>`);
+      parts.push(`<text x="${sx(p.x) + 5}" y="${sy(p.y) - 6}" font-size="10" fill="${s.colour}">${p.y}</text>`);
+    }
+    parts.push(`<rect x="${ox + left + 10}" y="${oy + top + 6 + i * 16}" width="10" height="10" fill="${s.colour}"/>`);
+    parts.push(`<text x="${ox + left + 26}" y="${oy + top + 15 + i * 16}" font-size="11">${esc(s.label)}</text>`);
+  });
+  return parts.join('\n');
+}
+
+const COLOURS: Record<string, string> = { bulk: '#1f77b4', 'per-object': '#d62728', floor: '#7f7f7f' };
+
+export function svgChart(results: readonly ScenarioResult[]): string {
+  const xs = [...new Set(results.map((r) => r.objects))].sort((a, b) => a - b);
+  const modes = [...new Set(results.map((r) => r.mode))];
+  const byMode = (pick: (r: ScenarioResult) => number): Series[] =>
+    modes.map((mode) => ({ label: mode, colour: COLOURS[mode] ?? '#000', points: results.filter((r) => r.mode === mode).map((r) => ({ x: r.objects, y: pick(r) })) }));
+  const floorByN = new Map(results.map((r) => [r.objects, r.floor.seconds]));
+  const timeSeries = [...byMode((r) => r.creation.timeToReadyS), { label: 'floor', colour: COLOURS.floor ?? '#777', points: [...floorByN].map(([x, y]) => ({ x, y })) }];
+  const rps = results[0]?.kasmRps ?? 0;
+  const w = 460;
+  const h = 320;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w}" height="${h}" viewBox="0 0 ${2 * w} ${h}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    panel(0, 0, w, h, `Time to all Ready (R=${rps}/s)`, 'seconds', xs, timeSeries),
+    panel(w, 0, w, h, 'Kasm calls per poll interval, steady state', 'calls per poll', xs, byMode((r) => r.steady.kasmCallsPerPoll)),
+    '</svg>',
+    '',
+  ].join('\n');
+}

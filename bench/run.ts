@@ -1,0 +1,52 @@
+/**
+ * `npm run bench -- --objects 100,1000 --kasm-rps 50 [--mode bulk|per-object|both] [--poll 5s]`:
+ * runs every (N, mode) in a process of its own and writes bench/results/<timestamp>-N<n>-R<r>.json,
+ * bench/results/latest.md and, with several N, bench/results/latest.svg.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBenchOptions } from './cli-options.js';
+import { markdownReport, svgChart } from './report.js';
+import type { ScenarioResult } from './scenario.js';
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const resultsDir = join(benchDir, 'results');
+
+function runOne(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, 'run-one.ts'), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`benchmark run ${args.join(' ')} failed: exit ${code ?? signal}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  mkdirSync(resultsDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const results: ScenarioResult[] = [];
+  for (const n of options.objects) {
+    const perN: ScenarioResult[] = [];
+    for (const mode of options.modes) {
+      const tmp = join(resultsDir, `.run-${process.pid}-${n}-${mode}.json`);
+      await runOne(['--objects', String(n), '--kasm-rps', String(options.kasmRps), '--mode', mode, '--poll', `${options.pollMs}ms`, '--settle-polls', String(options.settlePolls), '--out', tmp]);
+      perN.push(JSON.parse(readFileSync(tmp, 'utf8')) as ScenarioResult);
+      rmSync(tmp);
+    }
+    const file = join(resultsDir, `${stamp}-N${n}-R${options.kasmRps}.json`);
+    writeFileSync(file, `${JSON.stringify({ startedAt, runs: perN }, null, 2)}\n`);
+    process.stderr.write(`wrote ${file}\n`);
+    results.push(...perN);
+  }
+  writeFileSync(join(resultsDir, 'latest.md'), markdownReport(results, startedAt));
+  if (options.objects.length > 1) writeFileSync(join(resultsDir, 'latest.svg'), svgChart(results));
+  process.stdout.write(markdownReport(results, startedAt));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
