@@ -2,49 +2,47 @@ import type { KasmGroup } from '../../kasm/areas/groups.js';
 import type { KasmImage } from '../../kasm/areas/images.js';
 import type { KasmUser } from '../../kasm/areas/users.js';
 import { KasmNotFoundError } from '../../kasm/errors.js';
-import { Inventory } from '../inventory.js';
+import { Inventory, type InventorySource } from '../inventory.js';
 import type { AdapterContext } from '../managed-kind.js';
 
 /**
- * The bulk inventories the user and group kinds share per connection: one get_users and one
- * get_groups call per poll interval serve every KasmUser, KasmGroup and KasmGroupMembership.
+ * The bulk inventories the kinds share per connection: one get_users, get_groups and get_images
+ * call per poll interval serves every KasmUser, KasmGroup, KasmGroupMembership and KasmImage.
  */
 export const USERS_INVENTORY = 'users';
 export const GROUPS_INVENTORY = 'groups';
 export const IMAGES_INVENTORY = 'images';
 
-export async function usersInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmUser>> {
-  const inv = ctx.inventories.get(USERS_INVENTORY, () =>
-    new Inventory<KasmUser>(
-      {
-        list: () => ctx.kasm.users.list({ priority: 'background' }),
-        id: (u) => u.userId,
-        naturalKeys: (u) => [u.username.toLowerCase()],
-        // last_session moves whenever the user works; it is not something the operator compares.
-        fingerprint: (u) => JSON.stringify({ ...u, lastSession: undefined, kasms: undefined }),
-      },
-      { maxAgeMs: ctx.pollIntervalMs },
-    ),
-  );
+/** The connection's shared inventory `name`, fresh within one poll interval (or listed now with `refresh`). */
+async function sharedInventory<T>(ctx: AdapterContext, name: string, source: () => InventorySource<T>, refresh: boolean): Promise<Inventory<T>> {
+  const inv = ctx.inventories.get(name, () => new Inventory<T>(source(), { maxAgeMs: ctx.pollIntervalMs }));
   if (refresh) await inv.refresh();
   else await inv.ensureFresh(ctx.pollIntervalMs);
   return inv;
 }
 
-export async function groupsInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmGroup>> {
-  const inv = ctx.inventories.get(GROUPS_INVENTORY, () =>
-    new Inventory<KasmGroup>(
-      {
-        list: () => ctx.kasm.groups.list({ priority: 'background' }),
-        id: (g) => g.groupId,
-        naturalKeys: (g) => [g.name],
-      },
-      { maxAgeMs: ctx.pollIntervalMs },
-    ),
+export function usersInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmUser>> {
+  return sharedInventory<KasmUser>(
+    ctx,
+    USERS_INVENTORY,
+    () => ({
+      list: () => ctx.kasm.users.list({ priority: 'background' }),
+      id: (u) => u.userId,
+      naturalKeys: (u) => [u.username.toLowerCase()],
+      // last_session moves whenever the user works; it is not something the operator compares.
+      fingerprint: (u) => JSON.stringify({ ...u, lastSession: undefined, kasms: undefined }),
+    }),
+    refresh,
   );
-  if (refresh) await inv.refresh();
-  else await inv.ensureFresh(ctx.pollIntervalMs);
-  return inv;
+}
+
+export function groupsInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmGroup>> {
+  return sharedInventory<KasmGroup>(
+    ctx,
+    GROUPS_INVENTORY,
+    () => ({ list: () => ctx.kasm.groups.list({ priority: 'background' }), id: (g) => g.groupId, naturalKeys: (g) => [g.name] }),
+    refresh,
+  );
 }
 
 /** In `per-object` observation the inventories are neither read nor kept: each object reads Kasm itself. */
@@ -89,18 +87,11 @@ export async function forgetGroup(ctx: AdapterContext, groupId: string): Promise
 }
 
 /** Every image (get_images), keyed by the Docker image name; several images may share a name. */
-export async function imagesInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmImage>> {
-  const inv = ctx.inventories.get(IMAGES_INVENTORY, () =>
-    new Inventory<KasmImage>(
-      {
-        list: () => ctx.kasm.images.list({ priority: 'background' }),
-        id: (i) => i.imageId,
-        naturalKeys: (i) => [i.name],
-      },
-      { maxAgeMs: ctx.pollIntervalMs },
-    ),
+export function imagesInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmImage>> {
+  return sharedInventory<KasmImage>(
+    ctx,
+    IMAGES_INVENTORY,
+    () => ({ list: () => ctx.kasm.images.list({ priority: 'background' }), id: (i) => i.imageId, naturalKeys: (i) => [i.name] }),
+    refresh,
   );
-  if (refresh) await inv.refresh();
-  else await inv.ensureFresh(ctx.pollIntervalMs);
-  return inv;
 }
