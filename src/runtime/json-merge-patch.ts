@@ -28,48 +28,6 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The merge patch from `from` to `to`, or undefined when they are equal. Both must be objects;
- * `to` must not contain null values (merge patches cannot express them).
- */
-export function createMergePatch(from: JsonObject | undefined, to: JsonObject): JsonObject | undefined {
-  const patch: JsonObject = {};
-  let changed = false;
-  const source = from ?? {};
-  for (const [k, v] of Object.entries(source)) {
-    if (v !== undefined && (!Object.hasOwn(to, k) || to[k] === undefined)) {
-      patch[k] = null;
-      changed = true;
-    }
-  }
-  for (const [k, v] of Object.entries(to)) {
-    if (v === undefined) continue;
-    const prev = source[k];
-    if (isPlainObject(v) && isPlainObject(prev)) {
-      const sub = createMergePatch(prev, v);
-      if (sub !== undefined) {
-        patch[k] = sub;
-        changed = true;
-      }
-    } else if (!jsonEqual(prev, v)) {
-      patch[k] = v;
-      changed = true;
-    }
-  }
-  return changed ? patch : undefined;
-}
-
-/** Applies a merge patch (for callers that keep a local copy in step with what they sent). */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isPlainObject(patch)) return patch;
-  const result: JsonObject = isPlainObject(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete result[k];
-    else result[k] = applyMergePatch(result[k], v);
-  }
-  return result;
-}
-
-/**
  * A merge patch that sets every field of `to` and deletes (null) every field of `from` that `to`
  * lacks. Unlike the minimal patch it is right even when `from` is an out-of-date copy of the
  * server's state, as long as the server holds no fields `from` never saw.
