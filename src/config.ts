@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import { parseDuration } from './api/annotations.js';
 import { logLevels, type LogLevel } from './runtime/logger.js';
+
+export { parseDuration };
 
 /** A credential that prints as [REDACTED] everywhere (String, JSON, util.inspect, pino); `reveal()` gives the value. */
 export class SecretValue {
@@ -58,18 +61,6 @@ export const processConfigHost: ConfigHost = {
   hostname: () => hostname(),
   randomSuffix: () => randomBytes(3).toString('hex'),
 };
-
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** '500ms', '30s', '5m', '1h', '1m30s' → milliseconds; undefined when the text is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  if (!DURATION.test(text)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(DURATION_PART)) total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-  return total;
-}
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
