@@ -207,7 +207,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     let adoptedWhy: string | undefined;
     if (current === undefined) {
       if (!allows(policies, 'Create')) {
-        return await report(obj, deps, log, status, generation, {
+        return await report(obj, deps, status, generation, {
           ready: { status: 'False', reason: 'NotFound', message: `Kasm has no ${adapter.kind} "${naturalKey}", and managementPolicies do not include Create` },
           synced: true,
           requeueAfterMs: jitter(pollMs, 0.1),
@@ -396,7 +396,6 @@ interface Report {
 async function report(
   obj: ManagedObject,
   deps: ManagedReconcilerDeps,
-  _log: Logger,
   status: Record<string, unknown>,
   generation: number,
   r: Report,
@@ -455,7 +454,7 @@ async function handleFailure(
   log[level]({ step, reason: c.syncedReason, err: { name: (err as Error).name, message: c.message } }, 'reconcile failed');
   deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action: step, note: c.message });
   try {
-    await report(obj, deps, log, status, generation, {
+    await report(obj, deps, status, generation, {
       ready: { status: 'False', reason: deleting ? 'Deleting' : c.readyReason, message: c.message },
       synced: { reason: c.syncedReason, message: c.message },
       ...(c.stalled ? { stalled: { reason: c.syncedReason, message: c.message } } : {}),
