@@ -14,6 +14,7 @@ import { kasmConnectionReconciler } from './controllers/kinds/kasm-connection.js
 import type { InventoryProvider, ManagedObject, ObservationMode } from './controllers/managed-kind.js';
 import type { EventSink, ManagedReconcilerDeps } from './controllers/managed-reconciler.js';
 import { KubeMetadataWriter } from './controllers/metadata-writer.js';
+import { KubeOutputWriter } from './controllers/owned-outputs.js';
 import { WriterStatusSink } from './controllers/status-sink.js';
 import { KasmClient } from './kasm/client.js';
 import { createKasmTransport, type KasmTransportOptions } from './kasm/transport.js';
@@ -71,6 +72,7 @@ export class Manager {
   private readonly client: KubeJsonClient;
   private readonly health: HealthServer;
   private readonly index = new DependencyIndex();
+  private readonly outputs: KubeOutputWriter;
   private readonly informers = new Map<string, ResourceInformer<ManagedObject>>();
   private secrets: ResourceInformer<SecretObject> | undefined;
   private readonly controllers = new Map<string, StartedController>();
@@ -88,6 +90,7 @@ export class Manager {
     this.registry = options.registry ?? new Registry();
     this.log = options.logger;
     this.client = new KubeJsonClient(options.kubeConfig);
+    this.outputs = new KubeOutputWriter(this.client);
     this.health = new HealthServer({ registry: this.registry, logger: this.log });
   }
 
@@ -98,6 +101,11 @@ export class Manager {
 
   isLeader(): boolean {
     return this.leading;
+  }
+
+  /** Secrets and ConfigMaps written for resources so far (for the benchmark). */
+  outputWrites(): number {
+    return this.outputs.count;
   }
 
   /** Writes made to Kubernetes so far, per kind (for the benchmark). */
@@ -135,8 +143,14 @@ export class Manager {
     this.secrets = createInformer<SecretObject>({ ...informerOptions, resource: coreResources.secrets });
     this.secrets.addEventHandler({
       onAdd: (s) => this.requeueDependents(dependencyKey.secret(s.metadata.namespace ?? '', s.metadata.name)),
-      onUpdate: (_old, s) => this.requeueDependents(dependencyKey.secret(s.metadata.namespace ?? '', s.metadata.name)),
-      onDelete: (s) => this.requeueDependents(dependencyKey.secret(s.metadata.namespace ?? '', s.metadata.name)),
+      onUpdate: (_old, s) => {
+        this.outputs.invalidate('Secret', s.metadata.namespace ?? '', s.metadata.name, s.metadata.resourceVersion);
+        this.requeueDependents(dependencyKey.secret(s.metadata.namespace ?? '', s.metadata.name));
+      },
+      onDelete: (s) => {
+        this.outputs.invalidate('Secret', s.metadata.namespace ?? '', s.metadata.name);
+        this.requeueDependents(dependencyKey.secret(s.metadata.namespace ?? '', s.metadata.name));
+      },
     });
     const resources = new Map<string, KubeResource>();
     for (const k of kinds) {
@@ -199,6 +213,7 @@ export class Manager {
           events,
           connections,
           cluster,
+          outputs: this.outputs,
           inventoriesFor: (key) => this.inventoryProvider(key),
           logger: this.log,
           pollIntervalMs: config.pollIntervalMs,

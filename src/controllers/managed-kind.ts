@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { KasmClient } from '../kasm/client.js';
 import type { KubeObject } from '../runtime/kube-object.js';
 import type { Inventory } from './inventory.js';
+import type { OwnedOutput } from './owned-outputs.js';
 
 /** One field that differs between the spec and what Kasm reports (secrets are never put in `desired`/`observed`). */
 export interface FieldDiff {
@@ -71,6 +72,23 @@ export interface Observation<TObserved> {
   externalId: string;
 }
 
+/** What an adapter's `afterSync` adds to a reconcile once the Kasm object exists. */
+export interface SyncOutcome {
+  /** Status fields of the kind's own (merged over the generic ones; no secrets). */
+  status?: Record<string, unknown>;
+  /** Secrets and ConfigMaps to write, owned by the resource; an output not listed this time is left as it is. */
+  outputs?: readonly OwnedOutput[];
+  /** The Kasm object matches the spec but is not usable yet (a session starting): Ready stays False with this. */
+  notReady?: { reason: string; message: string };
+  /** Look again sooner than the poll interval (a starting session, a keepalive, a renewal). */
+  requeueAfterMs?: number;
+  /** Events to record on the resource. */
+  events?: readonly { type: 'Normal' | 'Warning'; reason: string; note: string }[];
+}
+
+/** What the reconciler does when a Kasm object it created or adopted is gone. */
+export type GoneAction = 'recreate' | { reason: string; message: string };
+
 /**
  * What a kind supplies: the generic reconciler owns finalizers, policies, conditions, events,
  * status, crash-safe creation and requeue; the adapter only talks to Kasm and compares.
@@ -111,4 +129,17 @@ export interface ManagedKindAdapter<TSpec, TResolved, TObserved> {
   readonly adoptsExisting?: boolean;
   /** Extra status fields the adapter keeps (e.g. the applied password Secret version). */
   extraStatus?(resolved: TResolved, observed: TObserved): Record<string, unknown>;
+  /**
+   * Work after the Kasm object exists and the spec is applied: calls that keep it alive, outputs to
+   * write, readiness beyond "matches the spec". `status` is the object's status before this reconcile.
+   */
+  afterSync?(
+    ctx: AdapterContext,
+    args: { resolved: TResolved; current: Observation<TObserved>; status: Record<string, unknown>; generation: number; upToDate: boolean; created: boolean },
+  ): Promise<SyncOutcome>;
+  /**
+   * When the Kasm object vanished (deleted out of band, a session Kasm ended): recreate it (the
+   * default), or report it with this reason and message and create nothing.
+   */
+  whenGone?(resolved: TResolved, status: Record<string, unknown>): GoneAction;
 }

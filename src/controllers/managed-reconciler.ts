@@ -35,7 +35,9 @@ import type {
   ManagedObject,
   Observation,
   ObservationMode,
+  SyncOutcome,
 } from './managed-kind.js';
+import type { OutputSink } from './owned-outputs.js';
 import {
   AdoptionRefusedError,
   DeleteBlockedError,
@@ -91,6 +93,8 @@ export interface ManagedReconcilerDeps {
   pollIntervalMs: number;
   /** Bulk inventories (default) or one read per object. */
   observation?: ObservationMode;
+  /** Writes the Secrets and ConfigMaps kinds own (sessions, logins); required by kinds with outputs. */
+  outputs?: OutputSink;
   /** How long a Stalled object waits before it is tried again without a change (permissions granted in Kasm, ...). */
   stalledRetryMs: number;
 }
@@ -186,6 +190,20 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
           `annotation ${ANNOTATION_EXTERNAL_ID} names ${annotatedId}, which Kasm does not have; correct it, or remove it to let the operator create the object`,
         );
       }
+      const gone = adapter.whenGone?.(resolved, status) ?? 'recreate';
+      if (gone !== 'recreate') {
+        // Reported once; the resource keeps the id so that nothing is created in its place.
+        if (readyReason(status) !== gone.reason) {
+          deps.events.emit(obj, { type: 'Warning', reason: gone.reason, action: 'Observe', note: gone.message });
+          log.warn({ externalId, reason: gone.reason }, 'Kasm object gone; not recreated');
+        }
+        return await report(obj, deps, status, generation, {
+          ready: { status: 'False', reason: gone.reason, message: gone.message },
+          synced: true,
+          stalled: { reason: gone.reason, message: gone.message },
+          requeueAfterMs: jitter(pollMs, 0.1),
+        });
+      }
       deps.events.emit(obj, {
         type: 'Warning',
         reason: 'ExternalDeleted',
@@ -278,6 +296,19 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       diff = adapter.diff(resolved, current.observed, { ...applied(), ...(adapter.extraStatus?.(resolved, current.observed) ?? {}) });
     }
 
+    let sync: SyncOutcome = {};
+    if (adapter.afterSync) {
+      currentStep = 'after sync';
+      sync = await adapter.afterSync(ctx, { resolved, current, status: applied(), generation, upToDate: diff.length === 0, created });
+      for (const e of sync.events ?? []) deps.events.emit(obj, { ...e, action: 'Sync' });
+      if (sync.outputs && sync.outputs.length > 0) {
+        currentStep = 'write outputs';
+        if (!deps.outputs) throw new Error(`${adapter.kind} writes Secrets or ConfigMaps, but the reconciler has no output writer`);
+        for (const o of sync.outputs) if (o.kind === 'Secret') tracker.dependOnSecret(namespace, o.name);
+        await deps.outputs.write(obj, adapter.kind, sync.outputs);
+      }
+    }
+
     const nextStatus: Record<string, unknown> = {
       ...carryStatus(status, generation),
       externalId: current.externalId,
@@ -288,10 +319,13 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
         ...(observed !== undefined ? { observed } : {}),
       })),
       ...(adapter.extraStatus?.(resolved, current.observed) ?? {}),
+      ...sync.status,
     };
     const upToDate = diff.length === 0;
     obj = await deps.status.write(obj, nextStatus, [
-      upToDate
+      upToDate && sync.notReady
+        ? { type: 'Ready', status: 'False', ...sync.notReady }
+        : upToDate
         ? { type: 'Ready', status: 'True', reason: 'Available', message: 'The Kasm object exists and matches the spec' }
         : observeOnly
           ? { type: 'Ready', status: 'False', reason: 'Drifted', message: `Differs from the spec in ${diff.map((d) => d.field).join(', ')}; managementPolicies do not include Update` }
@@ -308,7 +342,8 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       });
     }
     // Jittered, so objects created together do not poll together.
-    return { requeueAfterMs: upToDate || observeOnly ? jitter(pollMs, 0.1) : 1000 };
+    const next = upToDate || observeOnly ? jitter(pollMs, 0.1) : 1000;
+    return { requeueAfterMs: sync.requeueAfterMs === undefined ? next : Math.min(next, sync.requeueAfterMs) };
   } catch (err) {
     return handleFailure(err, obj, deps, log, status, generation, currentStep);
   }
@@ -339,6 +374,12 @@ function createMayHaveHappened(err: unknown): boolean {
   if (err instanceof KasmServerError) return err.status !== 503;
   // Any other Kasm answer (an error_message, 4xx, 429, an open circuit) means nothing was created.
   return !(err instanceof KasmError);
+}
+
+function readyReason(status: Record<string, unknown>): string | undefined {
+  const conditions = Array.isArray(status.conditions) ? (status.conditions as { type?: unknown; reason?: unknown }[]) : [];
+  const ready = conditions.find((c) => c.type === 'Ready');
+  return typeof ready?.reason === 'string' ? ready.reason : undefined;
 }
 
 function carryStatus(status: Record<string, unknown>, generation: number): Record<string, unknown> {

@@ -14,7 +14,7 @@ export const GROUPS_INVENTORY = 'groups';
 export const IMAGES_INVENTORY = 'images';
 
 /** The connection's shared inventory `name`, fresh within one poll interval (or listed now with `refresh`). */
-async function sharedInventory<T>(ctx: AdapterContext, name: string, source: () => InventorySource<T>, refresh: boolean): Promise<Inventory<T>> {
+export async function sharedInventory<T>(ctx: AdapterContext, name: string, source: () => InventorySource<T>, refresh: boolean): Promise<Inventory<T>> {
   const inv = ctx.inventories.get(name, () => new Inventory<T>(source(), { maxAgeMs: ctx.pollIntervalMs }));
   if (refresh) await inv.refresh();
   else await inv.ensureFresh(ctx.pollIntervalMs);
