@@ -1,9 +1,12 @@
 /**
- * Exponential backoff with jitter, capped, for retry loops that talk to the Kubernetes API (watch
- * restarts, lease renewals). Jitter keeps many replicas or informers from retrying in lock step.
+ * Stateful exponential backoff for retry loops that talk to the Kubernetes API (watch restarts).
+ * The delay math is the shared one in backoff.ts, with jitter only downward: a delay never exceeds
+ * its nominal value.
  */
+import { backoffDelay, checkBackoffPolicy, InvalidBackoffOptionsError, type BackoffPolicy } from './backoff.js';
+
 export interface RetryBackoffOptions {
-  /** Delay of the first retry. */
+  /** Delay of the first retry; > 0, so a failing watch never spins. */
   initialMs: number;
   /** Upper bound of any delay. */
   maxMs: number;
@@ -18,32 +21,16 @@ export interface RetryBackoffOptions {
   random?: () => number;
 }
 
-export class InvalidBackoffOptionsError extends Error {
-  readonly retryable = false;
-  constructor(field: string, fix: string) {
-    super(`invalid backoff option ${field}: ${fix}`);
-    this.name = 'InvalidBackoffOptionsError';
-  }
-}
-
 export class RetryBackoff {
-  private readonly initialMs: number;
-  private readonly maxMs: number;
-  private readonly factor: number;
-  private readonly jitter: number;
+  private readonly policy: BackoffPolicy;
   private readonly random: () => number;
   private attempt = 0;
 
   constructor(options: RetryBackoffOptions) {
     const { initialMs, maxMs, factor = 2, jitter = 0.5, random = Math.random } = options;
-    if (!(Number.isFinite(initialMs) && initialMs > 0)) throw new InvalidBackoffOptionsError('initialMs', 'use a positive number of milliseconds');
-    if (!(Number.isFinite(maxMs) && maxMs >= initialMs)) throw new InvalidBackoffOptionsError('maxMs', `use a number >= initialMs (${initialMs})`);
-    if (!(Number.isFinite(factor) && factor >= 1)) throw new InvalidBackoffOptionsError('factor', 'use a number >= 1');
-    if (!(jitter >= 0 && jitter <= 1)) throw new InvalidBackoffOptionsError('jitter', 'use a fraction between 0 and 1');
-    this.initialMs = initialMs;
-    this.maxMs = maxMs;
-    this.factor = factor;
-    this.jitter = jitter;
+    if (!(initialMs > 0)) throw new InvalidBackoffOptionsError('initialMs', 'use a positive number of milliseconds');
+    this.policy = { baseMs: initialMs, maxMs, factor, jitter, spread: 'below' };
+    checkBackoffPolicy(this.policy, { names: { baseMs: 'initialMs' } });
     this.random = random;
   }
 
@@ -54,11 +41,9 @@ export class RetryBackoff {
 
   /** The delay before the next retry; each call counts one attempt. */
   next(): number {
-    // Cap the exponent so the power never overflows to Infinity on long outages.
-    const exp = Math.min(this.attempt, 64);
-    const base = Math.min(this.maxMs, this.initialMs * this.factor ** exp);
+    const ms = backoffDelay(this.attempt, this.policy, this.random);
     this.attempt += 1;
-    return Math.round(base * (1 - this.jitter * this.random()));
+    return ms;
   }
 
   reset(): void {

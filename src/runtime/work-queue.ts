@@ -5,15 +5,12 @@
  * on one timer over a heap, however many keys are waiting.
  */
 import type { Logger } from 'pino';
+import { backoffDelay, checkBackoffPolicy, type BackoffPolicy } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import type { ReconcileMetrics, ReconcileResult, WorkQueueMetrics } from './controller-metrics.js';
 import { DelayHeap } from './delay-heap.js';
 import { TokenBucket } from './token-bucket.js';
 
-/**
- * What a handler asks for next. `requeueAfterMs`: process again after that delay (a poll), backoff
- * forgotten. `requeue`: process again through the rate limiter (backoff grows). Nothing: done.
- */
 /**
  * A handler that already logged and reported its failure throws an error with `reported: true`;
  * the queue then only backs off, without logging the failure a second time.
@@ -22,6 +19,10 @@ function isReported(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { reported?: unknown }).reported === true;
 }
 
+/**
+ * What a handler asks for next. `requeueAfterMs`: process again after that delay (a poll), backoff
+ * forgotten. `requeue`: process again through the rate limiter (backoff grows). Nothing: done.
+ */
 export type ProcessResult = { requeueAfterMs?: number; requeue?: boolean } | void;
 export type ProcessFn = (key: string, signal: AbortSignal) => Promise<ProcessResult>;
 
@@ -57,16 +58,8 @@ export interface ShutDownOptions {
 
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 0.1 } as const;
 
-/** `ms` scaled by a random factor in [1 - fraction, 1 + fraction]; spreads polls of many objects apart. */
-export function jitter(ms: number, fraction: number, random: () => number = Math.random): number {
-  return ms * (1 + fraction * (2 * random() - 1));
-}
-
-/** Delay before retry number `failures + 1`: base·2^failures, jittered, never above max. */
-export function backoffDelay(failures: number, options: Required<BackoffOptions>, random: () => number = Math.random): number {
-  const exponential = failures >= 64 ? options.maxMs : Math.min(options.maxMs, options.baseMs * 2 ** failures);
-  return Math.min(options.maxMs, Math.max(0, jitter(exponential, options.jitter, random)));
-}
+// Pollers (the managed reconciler, connections) spread their intervals with the same jitter.
+export { jitter } from './backoff.js';
 
 interface InFlight {
   startedAt: number;
@@ -76,7 +69,7 @@ interface InFlight {
 export class WorkQueue {
   readonly name: string;
   readonly workers: number;
-  private readonly backoff: Required<BackoffOptions>;
+  private readonly backoff: BackoffPolicy;
   private readonly tokenBucket: TokenBucket;
   private readonly metrics: WorkQueueMetrics | undefined;
   private readonly reconcileMetrics: ReconcileMetrics | undefined;
@@ -110,10 +103,9 @@ export class WorkQueue {
     this.name = options.name;
     this.workers = options.workers ?? 1;
     if (!Number.isInteger(this.workers) || this.workers < 1) throw new RangeError(`WorkQueue ${options.name}: workers must be an integer >= 1, got ${this.workers}`);
-    this.backoff = { ...DEFAULT_BACKOFF, ...stripUndefined(options.backoff ?? {}) };
-    if (!(this.backoff.baseMs >= 0) || !(this.backoff.maxMs >= this.backoff.baseMs) || !(this.backoff.jitter >= 0 && this.backoff.jitter < 1)) {
-      throw new RangeError(`WorkQueue ${options.name}: backoff needs 0 <= baseMs <= maxMs and 0 <= jitter < 1`);
-    }
+    // Retries spread around the nominal delay, so the mean retry rate stays as configured.
+    this.backoff = { ...DEFAULT_BACKOFF, ...stripUndefined(options.backoff ?? {}), factor: 2, spread: 'around' };
+    checkBackoffPolicy(this.backoff, { names: { baseMs: 'backoff.baseMs', maxMs: 'backoff.maxMs', jitter: 'backoff.jitter' }, where: `WorkQueue ${options.name}` });
     this.clock = options.clock ?? systemClock;
     this.tokenBucket = options.tokenBucket ?? new TokenBucket({ ratePerSecond: 10, burst: 100, clock: this.clock });
     this.metrics = options.metrics;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { reconcileMetrics, workQueueMetrics } from '../../src/runtime/controller-metrics.js';
 import { TokenBucket } from '../../src/runtime/token-bucket.js';
-import { backoffDelay, jitter, WorkQueue, type ProcessFn } from '../../src/runtime/work-queue.js';
+import { WorkQueue, type ProcessFn } from '../../src/runtime/work-queue.js';
 
 /** Let pending promise callbacks and the queue's dispatch run. */
 async function settle(rounds = 5): Promise<void> {
@@ -123,36 +123,12 @@ describe('WorkQueue deduplication', () => {
   });
 });
 
+// The delay math itself (doubling, cap, ± jitter) is asserted in backoff.test.ts.
 describe('backoff', () => {
-  const options = { baseMs: 1_000, maxMs: 300_000, jitter: 0.1 };
-
-  it('doubles from the base and stops at the maximum', () => {
-    const neutral = (): number => 0.5;
-    expect([0, 1, 2, 3, 4].map((n) => backoffDelay(n, options, neutral))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
-    expect(backoffDelay(8, options, neutral)).toBe(256_000);
-    expect(backoffDelay(9, options, neutral)).toBe(300_000);
-    expect(backoffDelay(500, options, neutral)).toBe(300_000);
-  });
-
-  it('keeps jitter within ±fraction and never above the maximum', () => {
-    for (const n of [0, 3, 6]) {
-      const plain = 1_000 * 2 ** n;
-      expect(backoffDelay(n, options, () => 0)).toBeCloseTo(plain * 0.9);
-      expect(backoffDelay(n, options, () => 0.999999)).toBeCloseTo(plain * 1.1, 0);
-    }
-    expect(backoffDelay(20, options, () => 0.999999)).toBe(300_000);
-    expect(backoffDelay(20, options, () => 0)).toBeCloseTo(270_000);
-    for (let i = 0; i < 200; i++) {
-      const delay = backoffDelay(4, options);
-      expect(delay).toBeGreaterThanOrEqual(16_000 * 0.9);
-      expect(delay).toBeLessThanOrEqual(16_000 * 1.1);
-    }
-  });
-
-  it('jitter() spreads a poll interval by the given fraction', () => {
-    expect(jitter(60_000, 0.1, () => 0)).toBeCloseTo(54_000);
-    expect(jitter(60_000, 0.1, () => 0.5)).toBe(60_000);
-    expect(jitter(60_000, 0.1, () => 0.999999)).toBeCloseTo(66_000, 0);
+  it('rejects bad backoff options, naming the queue and the field', () => {
+    expect(() => new WorkQueue({ name: 'q', backoff: { baseMs: -1 } })).toThrow(/WorkQueue q: .*backoff\.baseMs/);
+    expect(() => new WorkQueue({ name: 'q', backoff: { baseMs: 1_000, maxMs: 10 } })).toThrow(/backoff\.maxMs/);
+    expect(() => new WorkQueue({ name: 'q', backoff: { jitter: 1 } })).toThrow(/backoff\.jitter/);
   });
 
   it('retries a failing key at growing intervals up to the cap', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { delay, InvalidBackoffOptionsError, RetryBackoff } from '../../../src/runtime/retry-backoff.js';
+import { InvalidBackoffOptionsError } from '../../../src/runtime/backoff.js';
+import { delay, RetryBackoff } from '../../../src/runtime/retry-backoff.js';
 
 describe('RetryBackoff', () => {
   it('doubles from initialMs up to maxMs without jitter', () => {
