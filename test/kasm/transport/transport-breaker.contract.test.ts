@@ -1,28 +1,13 @@
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KasmCircuitOpenError, KasmNotFoundError, KasmServerError } from '../../../src/kasm/errors.js';
-import type { KasmTransport, KasmTransportOptions } from '../../../src/kasm/transport.js';
-import { startKasmSimulator } from '../../harness/kasm-sim/index.js';
-import type { KasmSimulator } from '../../harness/kasm-sim/index.js';
-import { getUser, getUsers, kasmErrorOf, testTransport, waitFor } from './transport-fixtures.js';
+import type { KasmTransport } from '../../../src/kasm/transport.js';
+import { startTransportFixture, type TransportFixture } from './fixture.js';
+import { getUser, getUsers, kasmErrorOf, waitFor } from './transport-fixtures.js';
 
 /** The per-connection circuit breaker against the simulator. */
 
-let sim: KasmSimulator;
-const transports: KasmTransport[] = [];
-
-function connect(extra: Partial<KasmTransportOptions> = {}): KasmTransport {
-  const transport = testTransport({
-    baseUrl: sim.url,
-    apiKey: sim.adminKey.apiKey,
-    apiSecret: sim.adminKey.apiSecret,
-    retry: { maxAttempts: 1 },
-    breaker: { failureThreshold: 3, openMs: 400, maxOpenMs: 1000 },
-    ...extra,
-  });
-  transports.push(transport);
-  return transport;
-}
+let fx: TransportFixture;
 
 async function breakerGauge(registry: Registry, connection: string): Promise<number | undefined> {
   const data = await registry.getSingleMetric('kasm_client_circuit_breaker_state')?.get();
@@ -35,30 +20,28 @@ async function untilRetryAt(transport: KasmTransport): Promise<void> {
 }
 
 beforeAll(async () => {
-  sim = await startKasmSimulator();
+  fx = await startTransportFixture({ retry: { maxAttempts: 1 }, breaker: { failureThreshold: 3, openMs: 400, maxOpenMs: 1000 } });
 });
 
 afterEach(() => {
-  sim.faults.clear();
-  sim.calls.reset();
+  fx.reset();
 });
 
 afterAll(async () => {
-  await Promise.all(transports.map((transport) => transport.close()));
-  await sim.close();
+  await fx.close();
 });
 
 describe('circuit breaker', () => {
   it('opens after 3 failures, fails fast without calling Kasm, probes half-open and closes', async () => {
     const registry = new Registry();
-    const transport = connect({ name: 'breaker-a', metrics: registry });
-    sim.faults.failEndpoint('*', { mode: 'json500' });
+    const transport = fx.connect({ name: 'breaker-a', metrics: registry });
+    fx.sim.faults.failEndpoint('*', { mode: 'json500' });
     for (let i = 0; i < 3; i += 1) {
       expect(await kasmErrorOf(transport.call(getUsers, {}))).toBeInstanceOf(KasmServerError);
     }
     expect(transport.breakerState()).toMatchObject({ state: 'open', consecutiveFailures: 3 });
     expect(await breakerGauge(registry, 'breaker-a')).toBe(2);
-    expect(sim.calls.count()).toBe(3);
+    expect(fx.sim.calls.count()).toBe(3);
 
     const snapshot = transport.breakerState();
     for (let i = 0; i < 5; i += 1) {
@@ -67,11 +50,11 @@ describe('circuit breaker', () => {
       expect((error as KasmCircuitOpenError).retryAt.getTime()).toBe(snapshot.retryAt?.getTime());
       expect(error.message).toContain(snapshot.retryAt?.toISOString());
     }
-    expect(sim.calls.count()).toBe(3);
+    expect(fx.sim.calls.count()).toBe(3);
 
     // Kasm recovers but answers slowly, so the probe is observable while in flight.
-    sim.faults.clear();
-    sim.faults.setLatency(300);
+    fx.sim.faults.clear();
+    fx.sim.faults.setLatency(300);
     await untilRetryAt(transport);
     const probe = transport.call(getUsers, {});
     await waitFor(() => transport.breakerState().state === 'half-open', 'the half-open state');
@@ -82,14 +65,14 @@ describe('circuit breaker', () => {
     await probe;
     expect(transport.breakerState()).toEqual({ state: 'closed', consecutiveFailures: 0 });
     expect(await breakerGauge(registry, 'breaker-a')).toBe(0);
-    expect(sim.calls.count()).toBe(4);
+    expect(fx.sim.calls.count()).toBe(4);
     await transport.call(getUsers, {});
-    expect(sim.calls.count()).toBe(5);
+    expect(fx.sim.calls.count()).toBe(5);
   });
 
   it('a failed probe re-opens it for twice as long', async () => {
-    const transport = connect();
-    sim.faults.failEndpoint('*', { mode: '502' });
+    const transport = fx.connect();
+    fx.sim.faults.failEndpoint('*', { mode: '502' });
     for (let i = 0; i < 3; i += 1) {
       await kasmErrorOf(transport.call(getUsers, {}));
     }
@@ -98,13 +81,13 @@ describe('circuit breaker', () => {
     const reopened = transport.breakerState();
     expect(reopened.state).toBe('open');
     expect((reopened.retryAt?.getTime() ?? 0) - (reopened.openedAt?.getTime() ?? 0)).toBe(800);
-    expect(sim.calls.count()).toBe(4);
+    expect(fx.sim.calls.count()).toBe(4);
   });
 
   it('timeouts and resets count; business answers and a success do not open it', async () => {
-    const transport = connect({ timeoutMs: 100 });
-    sim.faults.failEndpoint('get_users', { mode: 'hang', times: 1 });
-    sim.faults.failEndpoint('get_users', { mode: 'reset', times: 1 });
+    const transport = fx.connect({ timeoutMs: 100 });
+    fx.sim.faults.failEndpoint('get_users', { mode: 'hang', times: 1 });
+    fx.sim.faults.failEndpoint('get_users', { mode: 'reset', times: 1 });
     await kasmErrorOf(transport.call(getUsers, {}));
     await kasmErrorOf(transport.call(getUsers, {}));
     expect(transport.breakerState()).toEqual({ state: 'closed', consecutiveFailures: 2 });
@@ -116,8 +99,8 @@ describe('circuit breaker', () => {
   });
 
   it('a 429 does not count as a failure', async () => {
-    const transport = connect({ retry: { maxAttempts: 1 } });
-    sim.faults.setRateLimit(1, { burst: 1, retryAfterSeconds: 1 });
+    const transport = fx.connect({ retry: { maxAttempts: 1 } });
+    fx.sim.faults.setRateLimit(1, { burst: 1, retryAfterSeconds: 1 });
     await transport.call(getUsers, {});
     for (let i = 0; i < 4; i += 1) {
       await kasmErrorOf(transport.call(getUsers, {}));
@@ -126,8 +109,8 @@ describe('circuit breaker', () => {
   });
 
   it('a refused connection opens it too (Kasm down)', async () => {
-    const transport = connect();
-    await sim.goDown();
+    const transport = fx.connect();
+    await fx.sim.goDown();
     try {
       for (let i = 0; i < 3; i += 1) {
         await kasmErrorOf(transport.call(getUsers, {}));
@@ -135,7 +118,7 @@ describe('circuit breaker', () => {
       expect(transport.breakerState().state).toBe('open');
       expect(await kasmErrorOf(transport.call(getUsers, {}))).toBeInstanceOf(KasmCircuitOpenError);
     } finally {
-      await sim.comeBack();
+      await fx.sim.comeBack();
     }
   });
 });

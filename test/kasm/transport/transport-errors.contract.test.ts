@@ -10,15 +10,14 @@ import {
   KasmTransportError,
 } from '../../../src/kasm/errors.js';
 import type { KasmError } from '../../../src/kasm/errors.js';
-import type { KasmTransport } from '../../../src/kasm/transport.js';
-import { startKasmSimulator } from '../../harness/kasm-sim/index.js';
-import type { KasmSimulator } from '../../harness/kasm-sim/index.js';
-import { capturedLogger, createUser, getUser, getUsers, kasmErrorOf, testTransport } from './transport-fixtures.js';
+import type { KasmTransport, KasmTransportOptions } from '../../../src/kasm/transport.js';
+import type { ApiKeyPair } from '../../harness/kasm-sim/index.js';
+import { startTransportFixture, type TransportFixture } from './fixture.js';
+import { capturedLogger, createUser, getUser, getUsers, kasmErrorOf } from './transport-fixtures.js';
 
 /** Classification of every kind of failure, against the Kasm simulator. */
 
-let sim: KasmSimulator;
-const transports: KasmTransport[] = [];
+let fx: TransportFixture;
 const log = capturedLogger();
 /** Every message of every error seen in this file, checked for secrets at the end. */
 const messages: string[] = [];
@@ -31,26 +30,22 @@ function track(error: KasmError): KasmError {
   return error;
 }
 
-function connect(key = sim.adminKey, extra: Partial<Parameters<typeof testTransport>[0]> = {}): KasmTransport {
+function connect(key: ApiKeyPair = fx.sim.adminKey, extra: Partial<KasmTransportOptions> = {}): KasmTransport {
   secrets.push(key.apiKey, key.apiSecret);
-  const transport = testTransport({ baseUrl: sim.url, apiKey: key.apiKey, apiSecret: key.apiSecret, logger: log.logger, ...extra });
-  transports.push(transport);
-  return transport;
+  return fx.connect({ logger: log.logger, ...extra }, key);
 }
 
 beforeAll(async () => {
-  sim = await startKasmSimulator();
+  fx = await startTransportFixture();
   secrets.push(password);
 });
 
 afterEach(() => {
-  sim.faults.clear();
-  sim.calls.reset();
+  fx.reset();
 });
 
 afterAll(async () => {
-  await Promise.all(transports.map((transport) => transport.close()));
-  await sim.close();
+  await fx.close();
 });
 
 describe('transport error classification (simulator)', () => {
@@ -58,24 +53,24 @@ describe('transport error classification (simulator)', () => {
     const transport = connect();
     const reply = await transport.call(getUsers, {});
     expect(reply.users.map((user) => user.username)).toContain('admin@kasm.local');
-    expect(sim.calls.log()).toEqual([expect.objectContaining({ endpoint: 'get_users', status: 200 })]);
+    expect(fx.sim.calls.log()).toEqual([expect.objectContaining({ endpoint: 'get_users', status: 200 })]);
   });
 
   it('401: a wrong secret → KasmAuthenticationError, not retried', async () => {
-    const transport = connect({ apiKey: sim.adminKey.apiKey, apiSecret: 'Wrong-Secret-0123456789abcdefXYZ' });
+    const transport = connect({ apiKey: fx.sim.adminKey.apiKey, apiSecret: 'Wrong-Secret-0123456789abcdefXYZ' });
     const error = track(await kasmErrorOf(transport.call(getUsers, {})));
     expect(error).toBeInstanceOf(KasmAuthenticationError);
     expect(error.status).toBe(401);
-    expect(sim.calls.count('get_users')).toBe(1);
+    expect(fx.sim.calls.count('get_users')).toBe(1);
   });
 
   it('403: the message names the endpoint and the permissions it needs', async () => {
-    const transport = connect(sim.createApiKey({ permissions: ['Groups View'] }));
+    const transport = connect(fx.sim.createApiKey({ permissions: ['Groups View'] }));
     const error = track(await kasmErrorOf(transport.call(getUsers, {})));
     expect(error).toBeInstanceOf(KasmPermissionError);
     expect(error.message).toBe('Kasm API key lacks permission for get_users (needs: Users View)');
     expect((error as KasmPermissionError).requiredPermissions).toEqual(['Users View']);
-    expect(sim.calls.count('get_users')).toBe(1);
+    expect(fx.sim.calls.count('get_users')).toBe(1);
   });
 
   it('200 + error_message: not found, conflict, business', async () => {
@@ -94,11 +89,11 @@ describe('transport error classification (simulator)', () => {
     expect(weak.retryable).toBe(false);
     expect((weak as KasmBusinessError).kasmMessage).toBe('Password does not meet complexity requirements');
     // Business errors are answers, not failures: nothing is retried.
-    expect(sim.calls.count('create_user')).toBe(3);
+    expect(fx.sim.calls.count('create_user')).toBe(3);
   });
 
   it('500 with a JSON body → KasmServerError (html false)', async () => {
-    sim.faults.failEndpoint('get_users', { mode: 'json500' });
+    fx.sim.faults.failEndpoint('get_users', { mode: 'json500' });
     const error = track(await kasmErrorOf(connect(undefined, { retry: { maxAttempts: 1 } }).call(getUsers, {})));
     expect(error).toBeInstanceOf(KasmServerError);
     expect(error.status).toBe(500);
@@ -106,7 +101,7 @@ describe('transport error classification (simulator)', () => {
   });
 
   it('500 with an HTML page → KasmServerError (html true)', async () => {
-    sim.faults.failEndpoint('get_users', { mode: 'html500' });
+    fx.sim.faults.failEndpoint('get_users', { mode: 'html500' });
     const error = track(await kasmErrorOf(connect(undefined, { retry: { maxAttempts: 1 } }).call(getUsers, {})));
     expect(error).toBeInstanceOf(KasmServerError);
     expect((error as KasmServerError).html).toBe(true);
@@ -115,18 +110,18 @@ describe('transport error classification (simulator)', () => {
 
   it('502 and 503 → KasmServerError with their status', async () => {
     const transport = connect(undefined, { retry: { maxAttempts: 1 } });
-    sim.faults.failEndpoint('get_users', { mode: '502', times: 1 });
+    fx.sim.faults.failEndpoint('get_users', { mode: '502', times: 1 });
     const badGateway = track(await kasmErrorOf(transport.call(getUsers, {})));
     expect(badGateway).toBeInstanceOf(KasmServerError);
     expect(badGateway.status).toBe(502);
-    sim.faults.failEndpoint('get_users', { mode: '503', times: 1 });
+    fx.sim.faults.failEndpoint('get_users', { mode: '503', times: 1 });
     const unavailable = track(await kasmErrorOf(transport.call(getUsers, {})));
     expect(unavailable.status).toBe(503);
     expect(unavailable.retryable).toBe(true);
   });
 
   it('a reset connection → KasmTransportError reset, mayHaveTakenEffect', async () => {
-    sim.faults.failEndpoint('get_users', { mode: 'reset' });
+    fx.sim.faults.failEndpoint('get_users', { mode: 'reset' });
     const error = track(await kasmErrorOf(connect(undefined, { retry: { maxAttempts: 1 } }).call(getUsers, {})));
     expect(error).toBeInstanceOf(KasmTransportError);
     expect((error as KasmTransportError).failure).toBe('reset');
@@ -135,7 +130,7 @@ describe('transport error classification (simulator)', () => {
   });
 
   it('a hanging server → KasmTransportError timeout after timeoutMs', async () => {
-    sim.faults.failEndpoint('get_users', { mode: 'hang' });
+    fx.sim.faults.failEndpoint('get_users', { mode: 'hang' });
     const transport = connect(undefined, { retry: { maxAttempts: 1 }, timeoutMs: 200 });
     const started = performance.now();
     const error = track(await kasmErrorOf(transport.call(getUsers, {})));
@@ -151,30 +146,30 @@ describe('transport error classification (simulator)', () => {
 
   it('a server that is down → KasmTransportError refused, cannot have taken effect', async () => {
     const transport = connect(undefined, { retry: { maxAttempts: 2 } });
-    await sim.goDown();
+    await fx.sim.goDown();
     try {
       const error = track(await kasmErrorOf(transport.call(createUser, { target_user: { username: 'down@example.com', password } })));
       expect(error).toBeInstanceOf(KasmTransportError);
       expect((error as KasmTransportError).failure).toBe('refused');
       expect((error as KasmTransportError).mayHaveTakenEffect).toBe(false);
     } finally {
-      await sim.comeBack();
+      await fx.sim.comeBack();
     }
   });
 
   it('a caller abort → KasmTransportError aborted, not retried', async () => {
-    sim.faults.failEndpoint('get_users', { mode: 'hang' });
+    fx.sim.faults.failEndpoint('get_users', { mode: 'hang' });
     const transport = connect();
     const controller = new AbortController();
     const pending = kasmErrorOf(transport.call(getUsers, {}, { signal: controller.signal }));
     const deadline = Date.now() + 5000;
-    while (sim.calls.count('get_users') === 0 && Date.now() < deadline) {
+    while (fx.sim.calls.count('get_users') === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     controller.abort();
     const error = track(await pending);
     expect((error as KasmTransportError).failure).toBe('aborted');
-    expect(sim.calls.count('get_users')).toBe(1);
+    expect(fx.sim.calls.count('get_users')).toBe(1);
   });
 
   it('no secret appears in any error message or log line', () => {

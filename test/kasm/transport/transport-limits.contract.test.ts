@@ -1,46 +1,35 @@
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KasmTransport, KasmTransportOptions } from '../../../src/kasm/transport.js';
-import { startKasmSimulator } from '../../harness/kasm-sim/index.js';
-import type { KasmSimulator } from '../../harness/kasm-sim/index.js';
-import { getGroups, getUsers, testTransport, waitFor } from './transport-fixtures.js';
+import { startTransportFixture, type TransportFixture } from './fixture.js';
+import { getGroups, getUsers, waitFor } from './transport-fixtures.js';
 
 /** The per-connection rate limit and priorities, measured by the simulator's own call log. */
 
-let sim: KasmSimulator;
-const transports: KasmTransport[] = [];
-
-function connect(extra: Partial<KasmTransportOptions> = {}): KasmTransport {
-  const transport = testTransport({ baseUrl: sim.url, apiKey: sim.adminKey.apiKey, apiSecret: sim.adminKey.apiSecret, ...extra });
-  transports.push(transport);
-  return transport;
-}
+let fx: TransportFixture;
 
 beforeAll(async () => {
-  sim = await startKasmSimulator();
+  fx = await startTransportFixture();
 });
 
 afterEach(() => {
-  sim.faults.clear();
-  sim.calls.reset();
+  fx.reset();
 });
 
 afterAll(async () => {
-  await Promise.all(transports.map((transport) => transport.close()));
-  await sim.close();
+  await fx.close();
 });
 
 describe('rate limit', () => {
   // A bucket allows burst + rate * T in any T seconds; with burst 1 that is "at most 20 in any
   // 1 s window" (half-open), measured on arrival at the simulator.
   it('20 requests/s (burst 1) is never exceeded in any 1 s window over more than 2 s', async () => {
-    const transport = connect({ rateLimit: { requestsPerSecond: 20, burst: 1, maxConcurrent: 10 } });
+    const transport = fx.connect({ rateLimit: { requestsPerSecond: 20, burst: 1, maxConcurrent: 10 } });
     // Open the connection first, so a TCP handshake does not delay the first measured arrival.
     await transport.call(getGroups, {});
-    sim.calls.reset();
+    fx.sim.calls.reset();
     const calls = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? transport.call(getUsers, {}) : transport.call(getGroups, {})));
     await Promise.all(calls);
-    const arrivals = sim.calls.log().map((entry) => entry.at);
+    const arrivals = fx.sim.calls.log().map((entry) => entry.at);
     expect(arrivals).toHaveLength(50);
     const span = (arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0);
     expect(span).toBeGreaterThanOrEqual(2000);
@@ -55,8 +44,8 @@ describe('rate limit', () => {
 
   it('reports queued calls and the gauge follows them', async () => {
     const registry = new Registry();
-    const transport = connect({ name: 'queue-gauge', metrics: registry, rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1 } });
-    sim.faults.setLatency(100);
+    const transport = fx.connect({ name: 'queue-gauge', metrics: registry, rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1 } });
+    fx.sim.faults.setLatency(100);
     const calls = Array.from({ length: 4 }, () => transport.call(getUsers, {}));
     await waitFor(() => transport.limiterQueued() === 3, 'three queued calls');
     const gauge = await registry.getSingleMetric('kasm_client_limiter_queued')?.get();
@@ -68,14 +57,14 @@ describe('rate limit', () => {
 
 describe('priorities', () => {
   it('queued user calls run before queued background calls', async () => {
-    const transport = connect({ rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1 } });
-    sim.faults.setLatency(100);
+    const transport = fx.connect({ rateLimit: { requestsPerSecond: 1000, maxConcurrent: 1 } });
+    fx.sim.faults.setLatency(100);
     const blocker = transport.call(getUsers, {}, { priority: 'user' });
     const background = Array.from({ length: 3 }, () => transport.call(getGroups, {}));
     const user = Array.from({ length: 2 }, () => transport.call(getUsers, {}, { priority: 'user' }));
     await waitFor(() => transport.limiterQueued() === 5, 'five queued calls');
     await Promise.all([blocker, ...background, ...user]);
-    expect(sim.calls.log().map((entry) => entry.endpoint)).toEqual([
+    expect(fx.sim.calls.log().map((entry) => entry.endpoint)).toEqual([
       'get_users',
       'get_users',
       'get_users',
