@@ -26,7 +26,7 @@ const setting = z
     value: z
       .string()
       .max(4096)
-      .describe('Value as text, e.g. "true", "3600" or "kasmweb". The operator converts it to the type Kasm has for the setting.'),
+      .describe('Value as text, e.g. "true", "3600" or "kasmweb"; sent to Kasm and compared with what Kasm reports as text.'),
   })
   .describe('One group setting.');
 export type KasmGroupSetting = z.infer<typeof setting>;

@@ -127,6 +127,8 @@ export interface ManagedKindAdapter<TSpec, TResolved, TObserved> {
    * kinds whose Kasm side has no identity of its own (memberships), adopting is always safe.
    */
   readonly adoptsExisting?: boolean;
+  /** Policies this kind defaults to when the spec leaves them out (the spec schema's defaults must agree). */
+  readonly policyDefaults?: { managementPolicies?: readonly ('*' | 'Observe' | 'Create' | 'Update' | 'Delete')[]; deletionPolicy?: 'Delete' | 'Orphan' };
   /** Extra status fields the adapter keeps (e.g. the applied password Secret version). */
   extraStatus?(resolved: TResolved, observed: TObserved): Record<string, unknown>;
   /**

@@ -24,6 +24,7 @@ import {
 } from '../api/annotations.js';
 import { managedSpecShape } from '../api/managed-resource.js';
 import { formatIssues } from '../api/spec-issues.js';
+import { lazyChildLogger } from '../runtime/logger.js';
 import { jitter } from '../runtime/work-queue.js';
 import type {
   AdapterContext,
@@ -130,7 +131,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
   const generation = meta.generation ?? 0;
   const status = deps.status.known(obj) ?? {};
   const annotations = meta.annotations ?? {};
-  const log = deps.logger.child({ kind: adapter.kind, namespace, name: meta.name, reconcileId: randomUUID().slice(0, 8) });
+  const log = lazyChildLogger(deps.logger, { kind: adapter.kind, namespace, name: meta.name, reconcileId: randomUUID().slice(0, 8) });
   
   if (isPaused(annotations) && !meta.deletionTimestamp) {
     log.info('paused; not reconciling');
@@ -140,7 +141,8 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     return {};
   }
 
-  const policiesParse = policiesSchema.safeParse(obj.spec ?? {});
+  // A kind's own defaults (a zone is only observed, a licence only orphaned) apply where the spec is silent.
+  const policiesParse = policiesSchema.safeParse({ ...adapter.policyDefaults, ...(obj.spec ?? {}) });
   let currentStep = 'start';
   try {
     if (!policiesParse.success) throw new InvalidSpecError(formatIssues(policiesParse.error));
@@ -236,8 +238,10 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       if (!createPending) {
         obj = await deps.metadata.patchMetadata(obj, { annotations: { [ANNOTATION_CREATE_PENDING]: new Date().toISOString() } });
       }
-      // A retry after a failed create keeps reporting that failure until it has a new outcome.
-      if (!lastSyncFailed(status)) {
+      // A retry after a failed create keeps reporting that failure until it has a new outcome. A
+      // new object (no Ready condition yet) gets the create's outcome as its first status: a
+      // "Creating" write before it would cost a status write per object for a one-call state.
+      if (!lastSyncFailed(status) && readyReason(status) !== undefined) {
         obj = await deps.status.write(obj, { ...carryStatus(status, generation) }, [
           { type: 'Ready', status: 'False', reason: 'Creating', message: `Creating ${adapter.kind} "${naturalKey}" in Kasm` },
         ]);
@@ -492,8 +496,10 @@ async function handleFailure(
   const deleting = obj.metadata?.deletionTimestamp !== undefined;
   // Waiting for a reference is a normal state of a freshly applied set of objects, not a failure.
   const level = c.stalled ? 'error' : c.syncedReason === 'ReferenceNotReady' ? 'info' : 'warn';
-  log[level]({ step, reason: c.syncedReason, err: { name: (err as Error).name, message: c.message } }, 'reconcile failed');
-  deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action: step, note: c.message });
+  // The condition keeps a message that stays the same across retries; the event and log may say more.
+  const detail = err instanceof ReconcileError && err.detail !== undefined ? err.detail : c.message;
+  log[level]({ step, reason: c.syncedReason, err: { name: (err as Error).name, message: detail } }, 'reconcile failed');
+  deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action: step, note: detail });
   try {
     await report(obj, deps, status, generation, {
       ready: { status: 'False', reason: deleting ? 'Deleting' : c.readyReason, message: c.message },

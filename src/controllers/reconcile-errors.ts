@@ -5,6 +5,11 @@
 export abstract class ReconcileError extends Error {
   abstract readonly retryable: boolean;
   abstract readonly reason: string;
+  /**
+   * Fuller text for the Warning event and the log, where the condition message is kept the same
+   * across retries (so that the status is not rewritten each time the detail changes).
+   */
+  readonly detail?: string;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -27,6 +32,37 @@ export class ReferenceNotReadyError extends ReconcileError {
     detail: string,
   ) {
     super(`${refKind} "${refName}" ${detail}`);
+  }
+}
+
+/** Lists this short are named in the condition message; longer ones are counted. */
+const LISTED_BY_NAME = 3;
+/** Waiting entries named in the event. */
+const WAITING_SHOWN = 5;
+
+/**
+ * Some entries of a list field wait: references not Ready, Kasm objects not there yet (a
+ * membership applied together with its users). The condition message names the field and what it
+ * lists, words that stay the same while the waiting entries become Ready one by one, so the wait
+ * costs one status write rather than one per entry; `detail` (the Warning event, the log) names
+ * the entries still waiting and why.
+ */
+export class ListReferencesNotReadyError extends ReconcileError {
+  readonly retryable = true;
+  readonly reason = 'ReferenceNotReady';
+  override readonly detail: string;
+  constructor(
+    readonly field: string,
+    /** How each entry of the field is named (reference name, username, id), in spec order. */
+    listed: readonly string[],
+    /** Why each waiting entry waits (`KasmUser "bob" is not Ready yet`), in spec order. */
+    readonly waiting: readonly string[],
+  ) {
+    const what = listed.length <= LISTED_BY_NAME ? `listed: ${listed.map((n) => `"${n}"`).join(', ')}` : `${listed.length} listed`;
+    super(`Waiting for ${field} (${what}): not every entry is Ready, or in Kasm, yet; the ReferenceNotReady events name the ones still waiting`);
+    const shown = waiting.slice(0, WAITING_SHOWN);
+    const more = waiting.length > WAITING_SHOWN ? `; and ${waiting.length - WAITING_SHOWN} more` : '';
+    this.detail = `${field}: ${waiting.length} of ${listed.length} entries waiting: ${shown.join('; ')}${more}`;
   }
 }
 

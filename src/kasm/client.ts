@@ -27,8 +27,10 @@ export class KasmClient {
   readonly castConfigs: CastConfigsApi;
   readonly stagingConfigs: StagingConfigsApi;
   readonly egress: EgressApi;
+  readonly #caller: KasmCaller;
 
   constructor(caller: KasmCaller) {
+    this.#caller = caller;
     this.users = new UsersApi(caller);
     this.groups = new GroupsApi(caller);
     this.images = new ImagesApi(caller);
@@ -40,5 +42,10 @@ export class KasmClient {
     this.castConfigs = new CastConfigsApi(caller);
     this.stagingConfigs = new StagingConfigsApi(caller);
     this.egress = new EgressApi(caller);
+  }
+
+  /** The server's URL without a trailing slash (no credentials); undefined when the caller does not say. */
+  get baseUrl(): string | undefined {
+    return this.#caller.baseUrl;
   }
 }

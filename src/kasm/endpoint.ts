@@ -47,6 +47,8 @@ export interface BinaryReply {
 
 /** What area modules need from the transport. */
 export interface KasmCaller {
+  /** The Kasm server's URL (no credentials), for links users open (cast URLs); absent on test fakes. */
+  readonly baseUrl?: string;
   call<Req extends z.ZodType, Res extends z.ZodType>(
     endpoint: KasmEndpoint<Req, Res>,
     payload: z.input<Req>,

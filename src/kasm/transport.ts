@@ -74,6 +74,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 class HttpKasmTransport implements KasmTransport {
   readonly name: string;
+  readonly baseUrl: string;
   readonly #config: ResolvedKasmTransportOptions;
   readonly #agent: Agent;
   readonly #http: KyInstance;
@@ -87,6 +88,7 @@ class HttpKasmTransport implements KasmTransport {
   constructor(config: ResolvedKasmTransportOptions) {
     this.#config = config;
     this.name = config.name;
+    this.baseUrl = config.baseUrl;
     this.#log = (config.logger ?? pino({ level: 'silent' })).child({ component: 'kasm-client', connection: config.name });
     this.#metrics = config.metrics === undefined ? noKasmClientMetrics : createKasmClientMetrics(config.metrics, config.name);
     this.#agent = createHttpAgent({

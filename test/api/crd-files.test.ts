@@ -33,17 +33,45 @@ describe('deploy/crds', () => {
       KasmGroupMembership: ['kgm'],
       KasmImage: ['kimage'],
       KasmGroupImage: ['kgi'],
+      KasmRegistry: ['kreg'],
+      KasmZone: ['kzone'],
+      KasmLicense: ['klic'],
+      KasmCastConfig: ['kcast'],
+      KasmStagingConfig: ['kstage'],
+      KasmSession: ['ksess'],
+      KasmSessionPermission: ['ksp'],
+      KasmSessionJoin: ['ksj'],
+      KasmExec: ['kexec'],
+      KasmLogin: ['klogin'],
+      KasmEgressProvider: ['kegp'],
+      KasmEgressGateway: ['kegg'],
+      KasmEgressCredential: ['kegc'],
+      KasmEgressMapping: ['kegm'],
     });
   });
 
   it('names files <plural>.kasm.io.yaml', () => {
     expect(kinds.map(crdFileName).sort()).toEqual([
+      'kasmcastconfigs.kasm.io.yaml',
       'kasmconnections.kasm.io.yaml',
+      'kasmegresscredentials.kasm.io.yaml',
+      'kasmegressgateways.kasm.io.yaml',
+      'kasmegressmappings.kasm.io.yaml',
+      'kasmegressproviders.kasm.io.yaml',
+      'kasmexecs.kasm.io.yaml',
       'kasmgroupimages.kasm.io.yaml',
       'kasmgroupmemberships.kasm.io.yaml',
       'kasmgroups.kasm.io.yaml',
       'kasmimages.kasm.io.yaml',
+      'kasmlicenses.kasm.io.yaml',
+      'kasmlogins.kasm.io.yaml',
+      'kasmregistries.kasm.io.yaml',
+      'kasmsessionjoins.kasm.io.yaml',
+      'kasmsessionpermissions.kasm.io.yaml',
+      'kasmsessions.kasm.io.yaml',
+      'kasmstagingconfigs.kasm.io.yaml',
       'kasmusers.kasm.io.yaml',
+      'kasmzones.kasm.io.yaml',
     ]);
   });
 });

@@ -10,6 +10,8 @@ export function checkAgainstSchema(value: unknown, schema: JSONSchemaProps, path
   if (value === null) return schema.nullable ? [] : [`${at}: null is not allowed`];
   const problems: string[] = [];
   if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+  // An untyped node that keeps unknown fields accepts any JSON value (structural schemas allow it).
+  if (schema['x-kubernetes-preserve-unknown-fields'] && schema.type === undefined) return problems;
   if (schema['x-kubernetes-int-or-string']) {
     if (typeof value !== 'string' && !Number.isInteger(value)) problems.push(`${at}: must be an integer or a string`);
     return problems;

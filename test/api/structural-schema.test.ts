@@ -107,7 +107,27 @@ describe('managed kinds', () => {
   const managed = crds.filter((c) => c.def.managed);
 
   it('share connectionRef, deletionPolicy and managementPolicies in spec', () => {
-    expect(managed.map((c) => c.def.kind).sort()).toEqual(['KasmGroup', 'KasmGroupImage', 'KasmGroupMembership', 'KasmImage', 'KasmUser']);
+    expect(managed.map((c) => c.def.kind).sort()).toEqual([
+      'KasmCastConfig',
+      'KasmEgressCredential',
+      'KasmEgressGateway',
+      'KasmEgressMapping',
+      'KasmEgressProvider',
+      'KasmExec',
+      'KasmGroup',
+      'KasmGroupImage',
+      'KasmGroupMembership',
+      'KasmImage',
+      'KasmLicense',
+      'KasmLogin',
+      'KasmRegistry',
+      'KasmSession',
+      'KasmSessionJoin',
+      'KasmSessionPermission',
+      'KasmStagingConfig',
+      'KasmUser',
+      'KasmZone',
+    ]);
     for (const { schema } of managed) {
       const spec = schema.properties?.spec;
       expect(spec?.properties?.connectionRef?.properties?.name?.type).toBe('string');

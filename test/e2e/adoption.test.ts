@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KasmClient } from '../../src/kasm/client.js';
-import { createKasmTransport, type KasmTransport } from '../../src/kasm/transport.js';
+import type { KasmClient } from '../../src/kasm/client.js';
 import { API_VERSION, condition, eventually, isReady, startOperatorFixture, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
 
 /** Adoption of existing Kasm users, management policies, pause, and creates interrupted by a crash. */
 let fx: OperatorFixture;
-let transport: KasmTransport;
 let kasm: KasmClient;
 
 beforeAll(async () => {
   fx = await startOperatorFixture();
-  transport = createKasmTransport({ baseUrl: fx.sim.url, apiKey: fx.sim.adminKey.apiKey, apiSecret: fx.sim.adminKey.apiSecret });
-  kasm = new KasmClient(transport);
+  kasm = fx.kasmClient();
 });
 afterAll(async () => {
-  await transport?.close();
   await fx?.close();
 });
 

@@ -1,27 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KasmClient } from '../../src/kasm/client.js';
-import { createKasmTransport, type KasmTransport } from '../../src/kasm/transport.js';
+import type { KasmClient } from '../../src/kasm/client.js';
 import { argoCdHealth, luaAvailable } from '../deploy/argocd-health.js';
 import { computeKstatus } from '../deploy/kstatus.js';
 import { applyOrder, loadExamples } from '../harness/examples.js';
-import { API_VERSION, condition, isReady, startOperatorFixture, type ManagedResource, type OperatorFixture } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, isReady, startOperatorWithKasm, type ManagedResource, type OperatorFixture } from '../harness/operator-fixture.js';
 
 /**
  * examples/ applied as a user would, every object becoming Ready; and the statuses the operator
  * writes read the way Flux (kstatus) and Argo CD (the shipped Lua health check) read them.
  */
 let fx: OperatorFixture;
-let transport: KasmTransport;
 let kasm: KasmClient;
 
 beforeAll(async () => {
-  fx = await startOperatorFixture();
-  await fx.startOperator();
-  transport = createKasmTransport({ baseUrl: fx.sim.url, apiKey: fx.sim.adminKey.apiKey, apiSecret: fx.sim.adminKey.apiSecret });
-  kasm = new KasmClient(transport);
+  ({ fx, kasm } = await startOperatorWithKasm());
 });
 afterAll(async () => {
-  await transport?.close();
   await fx?.close();
 });
 

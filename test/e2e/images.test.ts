@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KasmClient } from '../../src/kasm/client.js';
-import { createKasmTransport, type KasmTransport } from '../../src/kasm/transport.js';
-import { API_VERSION, condition, eventually, isReady, startOperatorFixture, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import type { KasmClient } from '../../src/kasm/client.js';
+import { API_VERSION, condition, eventually, isReady, startOperatorWithKasm, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
 
 /**
  * KasmImage through the operator against the simulator: created with memory in bytes, updated,
@@ -9,20 +8,15 @@ import { API_VERSION, condition, eventually, isReady, startOperatorFixture, type
  */
 let fx: OperatorFixture;
 let operator: OperatorInstance;
-let transport: KasmTransport;
 let kasm: KasmClient;
 
 const TOKEN_1 = 'Registry-Token-One-7f3a';
 const TOKEN_2 = 'Registry-Token-Two-91bc';
 
 beforeAll(async () => {
-  fx = await startOperatorFixture();
-  operator = await fx.startOperator();
-  transport = createKasmTransport({ baseUrl: fx.sim.url, apiKey: fx.sim.adminKey.apiKey, apiSecret: fx.sim.adminKey.apiSecret });
-  kasm = new KasmClient(transport);
+  ({ fx, operator, kasm } = await startOperatorWithKasm());
 });
 afterAll(async () => {
-  await transport?.close();
   await fx?.close();
 });
 

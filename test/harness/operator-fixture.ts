@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { EventsV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { isConfigErrors, parseConfig, type Config } from '../../src/config.js';
+import { KasmClient } from '../../src/kasm/client.js';
+import { createKasmTransport, type KasmTransport } from '../../src/kasm/transport.js';
 import { Manager, type ManagerTuning } from '../../src/manager.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { startKasmSimulator, type KasmSimulator, type KasmSimulatorOptions } from './kasm-sim/index.js';
@@ -53,6 +55,8 @@ export interface OperatorFixture {
   events(): Promise<RecordedEvent[]>;
   /** Polls the object until `predicate` holds; fails with the last seen object after the deadline. */
   waitFor(kind: string, name: string, predicate: (obj: ManagedResource | undefined) => boolean, timeoutMs?: number): Promise<ManagedResource | undefined>;
+  /** A KasmClient with the simulator's admin key, to set up and inspect Kasm behind the operator's back; closed with the fixture. */
+  kasmClient(): KasmClient;
   close(): Promise<void>;
 }
 
@@ -120,6 +124,7 @@ export async function startOperatorFixture(options: { sim?: KasmSimulatorOptions
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const events = kc.makeApiClient(EventsV1Api);
   const instances: OperatorInstance[] = [];
+  let admin: { transport: KasmTransport; client: KasmClient } | undefined;
 
   const header = (kind: string, name: string) => ({
     apiVersion: kind === 'Secret' ? 'v1' : API_VERSION,
@@ -212,11 +217,39 @@ export async function startOperatorFixture(options: { sim?: KasmSimulatorOptions
       }
       return last;
     },
+    kasmClient() {
+      if (!admin) {
+        const transport = createKasmTransport({ baseUrl: sim.url, apiKey: sim.adminKey.apiKey, apiSecret: sim.adminKey.apiSecret });
+        admin = { transport, client: new KasmClient(transport) };
+      }
+      return admin.client;
+    },
     async close() {
+      await admin?.transport.close();
       for (const i of [...instances]) await i.stop(0);
       await kube.close();
       await sim.close();
     },
   };
   return fixture;
+}
+
+export interface OperatorWithKasm {
+  fx: OperatorFixture;
+  operator: OperatorInstance;
+  /** fx.kasmClient(). */
+  kasm: KasmClient;
+}
+
+/** The usual e2e start: a fixture, one operator on it (`env` overrides the test defaults) and the admin KasmClient. */
+export async function startOperatorWithKasm(options: { sim?: KasmSimulatorOptions; env?: Record<string, string> } = {}): Promise<OperatorWithKasm> {
+  const fx = await startOperatorFixture(options.sim ? { sim: options.sim } : {});
+  try {
+    const operator = await fx.startOperator(options.env);
+    return { fx, operator, kasm: fx.kasmClient() };
+  } catch (err) {
+    // The caller never gets the fixture to close.
+    await fx.close();
+    throw err;
+  }
 }

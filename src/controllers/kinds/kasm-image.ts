@@ -4,7 +4,8 @@ import type { KasmImage, UpdateImageChanges } from '../../kasm/areas/images.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
-import { IMAGES_INVENTORY, imagesInventory, observesPerObject } from './kasm-inventories.js';
+import { canonicalJson } from './canonical-json.js';
+import { forgetIn, IMAGES_INVENTORY, imagesInventory, observesPerObject, rememberIn } from './kasm-inventories.js';
 
 interface ImageResolved {
   spec: KasmImageSpec;
@@ -23,18 +24,6 @@ const PLAIN_FIELDS = ['friendlyName', 'description', 'cores', 'gpuCount', 'enabl
 const JSON_FIELDS = ['runConfig', 'execConfig', 'volumeMappings'] as const;
 const RESTRICTION_FLAGS = ['restrictToZone', 'restrictToServer', 'restrictToNetwork'] as const;
 const RESTRICTION_IDS = ['zoneId', 'serverId'] as const;
-
-/** JSON with object keys sorted, so two objects with the same content compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const show = (v: unknown): string => {
   if (v === null || v === undefined) return '';
@@ -60,10 +49,6 @@ function onlyOne(candidates: readonly KasmImage[], name: string): KasmImage | un
 function observeImage(ctx: AdapterContext, image: KasmImage): Observation<ImageObserved> {
   ctx.deps.dependOnKasm(IMAGES_INVENTORY, image.imageId);
   return { observed: { image }, externalId: image.imageId };
-}
-
-async function rememberImage(ctx: AdapterContext, image: KasmImage): Promise<void> {
-  if (!observesPerObject(ctx)) (await imagesInventory(ctx)).upsert(image);
 }
 
 /** The fields of `spec` that differ, as update_image changes (all managed fields when `fields` is undefined). */
@@ -128,20 +113,20 @@ export const kasmImageAdapter: ManagedKindAdapter<KasmImageSpec, ImageResolved, 
 
   async create(ctx, resolved) {
     const image = await ctx.kasm.images.create({ imageType: 'Container', ...changesFor(resolved, undefined), name: resolved.spec.name }, { signal: ctx.signal });
-    await rememberImage(ctx, image);
+    await rememberIn(ctx, imagesInventory, image);
     return observeImage(ctx, image);
   },
 
   async update(ctx, current, resolved, diff) {
     const changes = changesFor(resolved, new Set(diff.map((d) => d.field)));
     const image = await ctx.kasm.images.update(current.externalId, changes, { signal: ctx.signal });
-    await rememberImage(ctx, image);
+    await rememberIn(ctx, imagesInventory, image);
     return observeImage(ctx, image);
   },
 
   async delete(ctx, current) {
     await ctx.kasm.images.delete(current.externalId, { signal: ctx.signal });
-    if (!observesPerObject(ctx)) (await imagesInventory(ctx)).remove(normalizeKasmId(current.externalId));
+    await forgetIn(ctx, imagesInventory, current.externalId);
   },
 
   diff(resolved, { image }, status) {

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { KasmGroup } from '../../kasm/areas/groups.js';
 import type { KasmImage } from '../../kasm/areas/images.js';
 import type { KasmUser } from '../../kasm/areas/users.js';
+import type { KasmZone } from '../../kasm/areas/zones.js';
 import { KasmNotFoundError } from '../../kasm/errors.js';
+import { normalizeKasmId } from '../../kasm/ids.js';
 import { Inventory, type InventorySource } from '../inventory.js';
 import type { AdapterContext } from '../managed-kind.js';
 
@@ -13,12 +16,36 @@ export const USERS_INVENTORY = 'users';
 export const GROUPS_INVENTORY = 'groups';
 export const IMAGES_INVENTORY = 'images';
 
+/**
+ * A record's fingerprint as a digest of its JSON: the inventory keeps one per record (10,000 users:
+ * 28 bytes each rather than the half kilobyte of JSON) to tell a changed record at the next list.
+ */
+export const digestOf = (value: unknown): string => createHash('sha1').update(JSON.stringify(value)).digest('base64');
+
 /** The connection's shared inventory `name`, fresh within one poll interval (or listed now with `refresh`). */
 export async function sharedInventory<T>(ctx: AdapterContext, name: string, source: () => InventorySource<T>, refresh: boolean): Promise<Inventory<T>> {
   const inv = ctx.inventories.get(name, () => new Inventory<T>(source(), { maxAgeMs: ctx.pollIntervalMs }));
   if (refresh) await inv.refresh();
   else await inv.ensureFresh(ctx.pollIntervalMs);
   return inv;
+}
+
+/** How the kinds get a shared inventory: fresh within one poll interval, or listed now with `refresh`. */
+export type InventoryOf<T> = (ctx: AdapterContext, refresh?: boolean) => Promise<Inventory<T>>;
+
+/** The getter of the shared inventory `name`, listed by `source` (built once per connection, from the first caller's context). */
+export function inventoryOf<T>(name: string, source: (ctx: AdapterContext) => InventorySource<T>): InventoryOf<T> {
+  return (ctx, refresh = false) => sharedInventory<T>(ctx, name, () => source(ctx), refresh);
+}
+
+/** Records a write's reply in the inventory (bulk observation only), so the next look needs no list. */
+export async function rememberIn<T>(ctx: AdapterContext, inventory: InventoryOf<T>, item: T): Promise<void> {
+  if (!observesPerObject(ctx)) (await inventory(ctx)).upsert(item);
+}
+
+/** Drops a deleted object from the inventory (bulk observation only). */
+export async function forgetIn<T>(ctx: AdapterContext, inventory: InventoryOf<T>, externalId: string): Promise<void> {
+  if (!observesPerObject(ctx)) (await inventory(ctx)).remove(normalizeKasmId(externalId));
 }
 
 export function usersInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmUser>> {
@@ -30,7 +57,7 @@ export function usersInventory(ctx: AdapterContext, refresh = false): Promise<In
       id: (u) => u.userId,
       naturalKeys: (u) => [u.username.toLowerCase()],
       // last_session moves whenever the user works; it is not something the operator compares.
-      fingerprint: (u) => JSON.stringify({ ...u, lastSession: undefined, kasms: undefined }),
+      fingerprint: (u) => digestOf({ ...u, lastSession: undefined, kasms: undefined }),
     }),
     refresh,
   );
@@ -40,7 +67,7 @@ export function groupsInventory(ctx: AdapterContext, refresh = false): Promise<I
   return sharedInventory<KasmGroup>(
     ctx,
     GROUPS_INVENTORY,
-    () => ({ list: () => ctx.kasm.groups.list({ priority: 'background' }), id: (g) => g.groupId, naturalKeys: (g) => [g.name] }),
+    () => ({ list: () => ctx.kasm.groups.list({ priority: 'background' }), id: (g) => g.groupId, naturalKeys: (g) => [g.name], fingerprint: digestOf }),
     refresh,
   );
 }
@@ -48,7 +75,8 @@ export function groupsInventory(ctx: AdapterContext, refresh = false): Promise<I
 /** In `per-object` observation the inventories are neither read nor kept: each object reads Kasm itself. */
 export const observesPerObject = (ctx: AdapterContext): boolean => ctx.observation === 'per-object';
 
-async function absentWhenNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+/** A read that answers "not found" as undefined (the object is absent); other errors pass. */
+export async function absentWhenNotFound<T>(read: Promise<T>): Promise<T | undefined> {
   try {
     return await read;
   } catch (err) {
@@ -91,7 +119,15 @@ export function imagesInventory(ctx: AdapterContext, refresh = false): Promise<I
   return sharedInventory<KasmImage>(
     ctx,
     IMAGES_INVENTORY,
-    () => ({ list: () => ctx.kasm.images.list({ priority: 'background' }), id: (i) => i.imageId, naturalKeys: (i) => [i.name] }),
+    () => ({ list: () => ctx.kasm.images.list({ priority: 'background' }), id: (i) => i.imageId, naturalKeys: (i) => [i.name], fingerprint: digestOf }),
     refresh,
   );
 }
+
+/** Every deployment zone (get_zones), keyed by name: KasmZone observes them, KasmStagingConfig resolves zoneName from them. */
+export const ZONES_INVENTORY = 'zones';
+export const zonesInventory = inventoryOf<KasmZone>(ZONES_INVENTORY, (ctx) => ({
+  list: () => ctx.kasm.zones.list({}, { priority: 'background' }),
+  id: (z) => z.zoneId,
+  naturalKeys: (z) => [z.zoneName],
+}));
