@@ -8,9 +8,19 @@ export interface BenchOptions {
   modes: ObservationMode[];
   pollMs: number;
   settlePolls: number;
+  steadyPolls: number;
+  /** `bulk`: per-object runs have their objects created by a bulk-mode operator (at large N). */
+  perObjectCreateWith: 'self' | 'bulk';
+  /** The operator's WORKERS (reconciles in parallel per kind); undefined: its default. */
+  workers: number | undefined;
+  /** Node options of the operator process (heap sizing, e.g. `--max-semi-space-size=2`); '' for Node's defaults. */
+  operatorNodeOptions: string;
+  /** How the operator is built: `tsc` as the image does today, or `bundle` (esbuild, tree-shaken). */
+  operatorBuild: 'tsc' | 'bundle';
 }
 
-const USAGE = 'usage: npm run bench -- --objects N[,N...] --kasm-rps R [--mode bulk|per-object|both] [--poll 5s] [--settle-polls 3]';
+const USAGE =
+  'usage: npm run bench -- --objects N[,N...] --kasm-rps R [--mode bulk|per-object|both] [--poll 5s] [--settle-polls 3] [--steady-polls 5] [--per-object-create self|bulk] [--workers W] [--operator-node-options="--max-semi-space-size=2 ..."] [--operator-build tsc|bundle]';
 
 export function parseDuration(text: string, option: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
@@ -29,6 +39,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       mode: { type: 'string', default: 'both' },
       poll: { type: 'string', default: '5s' },
       'settle-polls': { type: 'string', default: '3' },
+      'steady-polls': { type: 'string', default: '5' },
+      'per-object-create': { type: 'string', default: 'self' },
+      workers: { type: 'string' },
+      'operator-node-options': { type: 'string', default: '' },
+      'operator-build': { type: 'string', default: 'tsc' },
     },
     strict: true,
   });
@@ -41,5 +56,28 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   if (mode !== 'bulk' && mode !== 'per-object' && mode !== 'both') throw new Error(`--mode: "${mode}" must be bulk, per-object or both\n${USAGE}`);
   const settlePolls = Number(values['settle-polls']);
   if (!Number.isInteger(settlePolls) || settlePolls < 0) throw new Error(`--settle-polls: "${values['settle-polls']}" must be a whole number >= 0\n${USAGE}`);
-  return { settlePolls, objects, kasmRps, modes: mode === 'both' ? ['bulk', 'per-object'] : [mode], pollMs: parseDuration(values.poll, '--poll') };
+  const steadyPolls = Number(values['steady-polls']);
+  if (!Number.isInteger(steadyPolls) || steadyPolls < 1) throw new Error(`--steady-polls: "${values['steady-polls']}" must be a whole number >= 1\n${USAGE}`);
+  const createWith = values['per-object-create'];
+  if (createWith !== 'self' && createWith !== 'bulk') throw new Error(`--per-object-create: "${createWith}" must be self or bulk\n${USAGE}`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers: "${values.workers}" must be a whole number >= 1\n${USAGE}`);
+  const operatorNodeOptions = values['operator-node-options'].trim();
+  if (operatorNodeOptions !== '' && !operatorNodeOptions.split(/\s+/).every((o) => o.startsWith('--'))) {
+    throw new Error(`--operator-node-options: "${operatorNodeOptions}" must be Node options, e.g. "--max-semi-space-size=2"\n${USAGE}`);
+  }
+  const operatorBuild = values['operator-build'];
+  if (operatorBuild !== 'tsc' && operatorBuild !== 'bundle') throw new Error(`--operator-build: "${operatorBuild}" must be tsc or bundle\n${USAGE}`);
+  return {
+    operatorBuild,
+    operatorNodeOptions,
+    workers,
+    settlePolls,
+    steadyPolls,
+    perObjectCreateWith: createWith,
+    objects,
+    kasmRps,
+    modes: mode === 'both' ? ['bulk', 'per-object'] : [mode],
+    pollMs: parseDuration(values.poll, '--poll'),
+  };
 }

@@ -1,8 +1,15 @@
 /** Kubernetes API requests per kind, from the test server's request counter, as snapshots to subtract. */
 import type { KubeApiServer } from '../test/harness/kube-apiserver/index.js';
 
-export const PLURALS = { KasmUser: 'kasmusers', KasmGroup: 'kasmgroups', KasmGroupMembership: 'kasmgroupmemberships' } as const;
+export const PLURALS = {
+  KasmUser: 'kasmusers',
+  KasmGroup: 'kasmgroups',
+  KasmGroupMembership: 'kasmgroupmemberships',
+  KasmImage: 'kasmimages',
+  KasmGroupImage: 'kasmgroupimages',
+} as const;
 export type BenchKind = keyof typeof PLURALS;
+export const BENCH_KINDS = Object.keys(PLURALS) as BenchKind[];
 
 export interface KindRequests {
   /** update or patch of the status subresource. */

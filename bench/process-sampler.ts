@@ -1,4 +1,4 @@
-/** Peak memory of this process and event-loop delay, sampled while a phase runs. */
+/** Peak memory of this process and event-loop delay, sampled while a phase runs (used inside the operator child). */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const MB = 1024 * 1024;
@@ -6,11 +6,15 @@ const MB = 1024 * 1024;
 export interface MemoryFigures {
   rssMb: number;
   heapUsedMb: number;
+  /** The V8 heap reserved (used and free). */
+  heapTotalMb?: number;
+  /** Memory held outside the V8 heap by JavaScript objects (Buffers, ArrayBuffers ...). */
+  externalMb?: number;
 }
 
 export function memoryNow(): MemoryFigures {
   const m = process.memoryUsage();
-  return { rssMb: Math.round(m.rss / MB), heapUsedMb: Math.round(m.heapUsed / MB) };
+  return { rssMb: Math.round(m.rss / MB), heapUsedMb: Math.round(m.heapUsed / MB), heapTotalMb: Math.round(m.heapTotal / MB), externalMb: Math.round(m.external / MB) };
 }
 
 /** Keeps the highest RSS and heap seen, sampled every `intervalMs`. */
@@ -25,7 +29,19 @@ export class MemoryPeak {
 
   sample(): void {
     const now = memoryNow();
-    this.peak = { rssMb: Math.max(this.peak.rssMb, now.rssMb), heapUsedMb: Math.max(this.peak.heapUsedMb, now.heapUsedMb) };
+    const max = (a: number | undefined, b: number | undefined): number => Math.max(a ?? 0, b ?? 0);
+    this.peak = {
+      rssMb: Math.max(this.peak.rssMb, now.rssMb),
+      heapUsedMb: Math.max(this.peak.heapUsedMb, now.heapUsedMb),
+      heapTotalMb: max(this.peak.heapTotalMb, now.heapTotalMb),
+      externalMb: max(this.peak.externalMb, now.externalMb),
+    };
+  }
+
+  /** The peak so far, sampling now too. */
+  current(): MemoryFigures {
+    this.sample();
+    return this.peak;
   }
 
   stop(): MemoryFigures {

@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- --objects 100,1000 --kasm-rps 50 [--mode bulk|per-object|both] [--poll 5s]`:
- * runs every (N, mode) in a process of its own and writes bench/results/<timestamp>-N<n>-R<r>.json,
- * bench/results/latest.md and, with several N, bench/results/latest.svg.
+ * compiles the operator, runs every (N, mode) in a process of its own (with the operator in a
+ * child of that) and writes bench/results/<timestamp>-N<n>-R<r>.json, bench/results/latest.md and,
+ * with several N, bench/results/latest.svg.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchOptions } from './cli-options.js';
+import { compileOperator } from './operator-process.js';
 import { markdownReport, svgChart } from './report.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -25,6 +27,7 @@ function runOne(args: string[]): Promise<void> {
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2));
   mkdirSync(resultsDir, { recursive: true });
+  const operator = compileOperator((line) => process.stderr.write(`${line}\n`), options.operatorBuild);
   const startedAt = new Date().toISOString();
   const stamp = startedAt.replace(/[:.]/g, '-');
   const results: ScenarioResult[] = [];
@@ -32,7 +35,14 @@ async function main(): Promise<void> {
     const perN: ScenarioResult[] = [];
     for (const mode of options.modes) {
       const tmp = join(resultsDir, `.run-${process.pid}-${n}-${mode}.json`);
-      await runOne(['--objects', String(n), '--kasm-rps', String(options.kasmRps), '--mode', mode, '--poll', `${options.pollMs}ms`, '--settle-polls', String(options.settlePolls), '--out', tmp]);
+      await runOne([
+        ...['--objects', String(n), '--kasm-rps', String(options.kasmRps), '--mode', mode, '--poll', `${options.pollMs}ms`],
+        ...['--settle-polls', String(options.settlePolls), '--steady-polls', String(options.steadyPolls), '--per-object-create', options.perObjectCreateWith],
+        ...(options.workers !== undefined ? ['--workers', String(options.workers)] : []),
+        // The value starts with dashes: it must be joined to its option.
+        ...(options.operatorNodeOptions !== '' ? [`--operator-node-options=${options.operatorNodeOptions}`] : []),
+        ...['--operator-build', options.operatorBuild, '--operator', operator, '--out', tmp],
+      ]);
       perN.push(JSON.parse(readFileSync(tmp, 'utf8')) as ScenarioResult);
       rmSync(tmp);
     }

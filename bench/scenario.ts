@@ -1,27 +1,26 @@
 /**
- * One benchmark run: the Kasm simulator (rate limited to R requests/s), the Kubernetes API test
- * server and the operator in this process; N objects applied, then creation, steady state and a
- * restart measured from the simulator's call log and the test server's request counter.
+ * One benchmark run: the Kasm simulator (rate limited to R requests/s) and the Kubernetes API test
+ * server in this process, the operator in a child process of its own (bench/operator-child.ts) so
+ * its memory and event loop are measured alone; N objects applied, then creation, steady state
+ * and a restart measured from the simulator's call log and the test server's request counter.
  */
-import { Writable } from 'node:stream';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { isConfigErrors, parseConfig } from '../src/config.js';
+import { CoreV1Api, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import type { ObservationMode } from '../src/controllers/managed-kind.js';
-import { Manager } from '../src/manager.js';
-import { createLogger } from '../src/runtime/logger.js';
 import { startKasmSimulator, type KasmSimulator } from '../test/harness/kasm-sim/index.js';
 import { startKubeApiServer, type KubeApiServer } from '../test/harness/kube-apiserver/index.js';
-import { peak429PerSecond, perObject, round, summarizeCalls } from './kasm-calls.js';
-import { PLURALS, diffKube, snapshotKube, type BenchKind, type KubeSnapshot } from './kube-counts.js';
-import { LoopDelay, MemoryPeak, memoryNow, type LoopDelayFigures, type MemoryFigures } from './process-sampler.js';
-import { ReconcileProbe, useReconcileProbe } from './reconcile-probe.js';
-import { buildWorkload, floorCalls, managedObjectCount, type Workload } from './workload.js';
+import { peak429PerSecond, perObject, round, summarizeCalls, type CallSummary } from './kasm-calls.js';
+import { BENCH_KINDS, diffKube, snapshotKube, type BenchKind, type KubeSnapshot } from './kube-counts.js';
+import { OperatorProcess } from './operator-process.js';
+import type { ChildStopped } from './operator-protocol.js';
+import type { LoopDelayFigures, MemoryFigures } from './process-sampler.js';
+import { ReadyTracker } from './ready-tracker.js';
+import { LIST_ENDPOINTS, buildWorkload, floorCalls, managedObjectCount, objectsPerKind, perObjectReadsPerPoll, type Workload } from './workload.js';
 
 const crdDir = fileURLToPath(new URL('../deploy/crds', import.meta.url));
 const NAMESPACE = 'kasm-bench';
-const READY_POLL_MS = 500;
 const APPLY_CONCURRENCY = 16;
 
 export interface ScenarioOptions {
@@ -31,6 +30,30 @@ export interface ScenarioOptions {
   pollMs: number;
   /** Poll intervals waited after all-Ready before the steady-state window. */
   settlePolls: number;
+  /** Poll intervals the steady-state window lasts (5 covers one round of the reads made every fifth poll). */
+  steadyPolls: number;
+  /**
+   * `bulk`: a per-object run whose objects are created by a bulk-mode operator, then measured from
+   * the restart of a per-object one (its creation would take too long at large N).
+   */
+  createWith: 'self' | 'bulk';
+  /** The compiled operator child (compileOperator()). */
+  operatorScript: string;
+  /** The operator's WORKERS; undefined: its default (4). */
+  workers: number | undefined;
+  /** Node options of the operator process (heap sizing); '' for Node's defaults. */
+  operatorNodeOptions: string;
+  /** How the operator script was built (recorded with the results). */
+  operatorBuild: 'tsc' | 'bundle';
+}
+
+export interface ProcessMemory {
+  /** After the Manager started (caches synced), before anything was applied. */
+  baseline: MemoryFigures;
+  /** Highest sampled (every 200 ms) over the process's life. */
+  peak: MemoryFigures;
+  /** The kernel's RSS high-water mark (VmHWM), which no sampling can miss. */
+  kernelPeakRssMb: number | undefined;
 }
 
 export interface ScenarioResult {
@@ -38,9 +61,16 @@ export interface ScenarioResult {
   kasmRps: number;
   mode: ObservationMode;
   pollMs: number;
-  mix: { users: number; passwordSecrets: number; groups: number; memberships: number; membershipEntries: number; managedObjects: number };
+  /** The operator's WORKERS (reconciles in parallel per kind). */
+  workers: number;
+  /** Node options the operator process ran with ('' for Node's defaults). */
+  operatorNodeOptions: string;
+  operatorBuild: 'tsc' | 'bundle';
+  mix: Record<BenchKind, number> & { passwordSecrets: number; membershipEntries: number; managedObjects: number };
   floor: { calls: number; seconds: number };
   creation: {
+    /** The mode of the operator that created the objects (bulk in a per-object run with createWith bulk). */
+    by: ObservationMode;
     allReady: boolean;
     ready: Record<BenchKind, number>;
     timeToReadyS: number;
@@ -49,22 +79,48 @@ export interface ScenarioResult {
     kasmCallsPerObject: number;
     kasmCallsPerObjectByEndpoint: Record<string, number>;
     kasmCallsByEndpoint: Record<string, number>;
+    /** The most Kasm calls that arrived within any one second (the limiter must keep it at R or below). */
+    peakCallsPerSecond: number;
     rateLimited429: number;
     peak429PerSecond: number;
+    /** Until all Ready. */
     statusWritesPerObject: number;
     metadataWritesPerObject: number;
-    perKind: Record<BenchKind, { objects: number; statusWrites: number; metadataWrites: number }>;
+    /** Until the steady-state window starts (the creation's late effects included: users reporting the group a membership added them to). */
+    statusWritesPerObjectSettled: number;
+    perKind: Record<BenchKind, { objects: number; statusWrites: number; metadataWrites: number; statusWritesSettled: number }>;
     managerKubeWrites: Record<string, { status: number; metadata: number }>;
     loopDelay: LoopDelayFigures;
+    /** What the creation ran against: for reading the figures, not targets. */
+    diagnostics: {
+      /** CPU seconds the operator process used during creation, and the benchmark process (simulator, API server, applies). */
+      operatorCpuS: number;
+      harnessCpuS: number;
+      /** The machine's 1-minute load average at the start and end of creation (2 cores here; other work on the machine shows). */
+      loadAverage: [number, number];
+      /** Kasm calls ÷ (R × time to Ready): how busy the operator kept the rate limit. */
+      rateLimitUse: number;
+      /** Seconds from the first apply until every object of each kind was Ready. */
+      kindAllReadyS: Partial<Record<BenchKind, number>>;
+      /** Kasm calls arriving in each second from the first apply. */
+      callsPerSecond: number[];
+    };
   };
   steady: {
+    /** The mode measured (per-object with createWith bulk: after the per-object operator's restart). */
     settlePolls: number;
     windowS: number;
     pollIntervals: number;
     kasmCallsPerPoll: number;
+    /** Calls to the list endpoints (get_users, get_groups, get_images). */
+    listCallsPerPoll: number;
+    /** Every other read: the per-object reads of data without a list endpoint (bulk) or of every object (per-object). */
+    otherCallsPerPoll: number;
     kasmCallsPerPollByEndpoint: Record<string, number>;
     /** True when the calls filled the client's rate limit: demand was higher than what was measured. */
     rateLimitBound: boolean;
+    /** Per-object mode: the reads per poll the design needs (perObjectReadsPerPoll), for rate-bound runs. */
+    perObjectDemandPerPoll?: number;
     rateLimited429: number;
     kasmWrites: number;
     statusWritesPerPoll: number;
@@ -74,7 +130,12 @@ export interface ScenarioResult {
   restart: {
     confirmed: boolean;
     confirmedObjects: number;
+    /** From the new Manager.start() (informer sync included) until every object had a successful reconcile. */
     timeToConfirmS: number;
+    /** The same from the spawn of the new process (Node start and module loading included). */
+    timeToConfirmFromSpawnS: number;
+    /** Poll intervals timeToConfirmS amounts to (target: at most 2). */
+    pollIntervals: number;
     kasmCalls: number;
     kasmCallsByEndpoint: Record<string, number>;
     kasmWrites: number;
@@ -84,35 +145,16 @@ export interface ScenarioResult {
     stillReady: boolean;
     method: string;
   };
-  memory: { baseline: MemoryFigures; peak: MemoryFigures; note: string };
+  memory: {
+    /** The operator process that created the objects and ran the steady state. */
+    operator: ProcessMemory & { steady: MemoryFigures; retainedAfterGc: MemoryFigures };
+    /** The restarted operator process (every object in sync at start). */
+    restarted: ProcessMemory & { retainedAfterGc: MemoryFigures };
+    /** Highest RSS of either operator process. */
+    peakRssMb: number;
+    note: string;
+  };
   operatorWarnings: { count: number; sample: string[] };
-}
-
-interface Ready {
-  all: boolean;
-  perKind: Record<BenchKind, number>;
-}
-
-async function readyCounts(kube: KubeApiServer, w: Workload): Promise<Ready> {
-  const want: Record<BenchKind, number> = { KasmUser: w.users, KasmGroup: w.groups, KasmGroupMembership: w.memberships };
-  const perKind = { KasmUser: 0, KasmGroup: 0, KasmGroupMembership: 0 };
-  for (const [kind, plural] of Object.entries(PLURALS) as [BenchKind, string][]) {
-    const res = await fetch(`${kube.url}/apis/kasm.io/v1alpha1/namespaces/${NAMESPACE}/${plural}`);
-    if (!res.ok) throw new Error(`listing ${plural}: HTTP ${res.status}`);
-    const list = (await res.json()) as { items: { status?: { conditions?: { type: string; status: string }[] } }[] };
-    perKind[kind] = list.items.filter((o) => o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-  }
-  return { all: (Object.keys(want) as BenchKind[]).every((k) => perKind[k] >= want[k]), perKind };
-}
-
-async function waitUntil<T>(check: () => Promise<T | undefined>, timeoutMs: number, intervalMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) return undefined;
-    await sleep(intervalMs);
-  }
 }
 
 async function applyAll(api: KubernetesObjectApi, objects: readonly KubernetesObject[]): Promise<void> {
@@ -126,200 +168,275 @@ async function applyAll(api: KubernetesObjectApi, objects: readonly KubernetesOb
   await Promise.all(Array.from({ length: APPLY_CONCURRENCY }, worker));
 }
 
-class WarningLog {
-  count = 0;
-  readonly sample: string[] = [];
-  readonly stream = new Writable({
-    write: (chunk: Buffer, _enc, cb) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue;
-        this.count++;
-        if (this.sample.length < 10) this.sample.push(line.slice(0, 400));
-      }
-      cb();
-    },
-  });
+async function waitUntil<T>(check: () => Promise<T | undefined>, timeoutMs: number, intervalMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) return undefined;
+    await sleep(intervalMs);
+  }
 }
 
-async function startOperator(sim: KasmSimulator, kubeConfig: KubeConfig, options: ScenarioOptions, warnings: WarningLog): Promise<Manager> {
-  const config = parseConfig([], {
-    KASM_BASE_URL: sim.url,
-    KASM_API_KEY: sim.adminKey.apiKey,
-    KASM_API_SECRET: sim.adminKey.apiSecret,
-    KASM_RATE_LIMIT: String(options.kasmRps),
-    WATCH_NAMESPACES: NAMESPACE,
-    HEALTH_HOST: '127.0.0.1',
-    HEALTH_PORT: '0',
-    POLL_INTERVAL: `${options.pollMs}ms`,
-    LOG_LEVEL: 'warn',
-    SHUTDOWN_TIMEOUT: '10s',
-  });
-  if (isConfigErrors(config)) throw new Error(`benchmark config invalid: ${config.map((e) => `${e.option}: ${e.message}`).join('; ')}`);
-  const manager = new Manager({ config, kubeConfig, logger: createLogger({ level: config.logLevel, destination: warnings.stream }), tuning: { observation: options.mode } });
-  await manager.start();
-  return manager;
+/** Calls arriving in each second of [from, to). */
+function callsPerSecond(log: readonly { at: number }[], from: number, to: number): number[] {
+  const series = new Array<number>(Math.max(0, Math.ceil((to - from) / 1000))).fill(0);
+  for (const c of log) if (c.at >= from && c.at < to) series[Math.floor((c.at - from) / 1000)]! += 1;
+  return series;
 }
 
 const sum = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0);
+const statusWritesOf = (s: KubeSnapshot): number => sum(Object.values(s.perKind).map((k) => k.statusWrites));
+const metadataWritesOf = (s: KubeSnapshot): number => sum(Object.values(s.perKind).map((k) => k.metadataWrites));
+
+function listAndOther(summary: CallSummary): { list: number; other: number } {
+  let list = 0;
+  for (const [endpoint, n] of Object.entries(summary.byEndpoint)) if (LIST_ENDPOINTS.has(endpoint)) list += n;
+  return { list, other: summary.total - list };
+}
 
 export async function runScenario(options: ScenarioOptions, log: (line: string) => void): Promise<ScenarioResult> {
   const { kasmRps: rps, pollMs, mode } = options;
-  const w = buildWorkload(options.objects, NAMESPACE);
+  const w: Workload = buildWorkload(options.objects, NAMESPACE);
+  const perKindCount = objectsPerKind(w);
   const objectCount = managedObjectCount(w);
   const floor = floorCalls(w);
   const floorSeconds = floor / rps;
-  const label = `N=${options.objects} R=${rps} ${mode}`;
+  const createMode: ObservationMode = options.createWith === 'bulk' ? 'bulk' : mode;
+  const label = `N=${options.objects} R=${rps} ${mode}${options.createWith === 'bulk' ? ' (created by bulk)' : ''}`;
 
-  const sim = await startKasmSimulator({});
+  const sim: KasmSimulator = await startKasmSimulator({});
   sim.faults.setRateLimit(rps);
-  const kube = await startKubeApiServer({ crdDir, watchWindow: Math.max(1000, 10 * (objectCount + w.secrets.length)) });
+  const kube: KubeApiServer = await startKubeApiServer({ crdDir, watchWindow: Math.max(1000, 10 * (objectCount + w.secrets.length)) });
   const kubeConfig = kube.kubeConfig();
-  const warnings = new WarningLog();
-  let manager: Manager | undefined;
+  const tracker = new ReadyTracker(kubeConfig, NAMESPACE, perKindCount);
+  const running = new Set<OperatorProcess>();
+  const startOperator = async (observation: ObservationMode): Promise<OperatorProcess> => {
+    const op = await OperatorProcess.start(options.operatorScript, options.operatorNodeOptions, {
+      kasmUrl: sim.url,
+      apiKey: sim.adminKey.apiKey,
+      apiSecret: sim.adminKey.apiSecret,
+      kasmRps: rps,
+      namespace: NAMESPACE,
+      pollMs,
+      mode: observation,
+      kubeconfigYaml: kube.kubeconfigYaml,
+      workers: options.workers,
+    });
+    running.add(op);
+    return op;
+  };
+  const stopOperator = async (op: OperatorProcess): Promise<ChildStopped> => {
+    const stopped = await op.stop(10_000);
+    running.delete(op);
+    return stopped;
+  };
   try {
     await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } });
+    await tracker.start();
     const api = KubernetesObjectApi.makeApiClient(kubeConfig);
-    const baseline = memoryNow();
-    const memory = new MemoryPeak();
 
     // Creation.
-    const probe = new ReconcileProbe();
-    useReconcileProbe(probe);
-    manager = await startOperator(sim, kubeConfig, options, warnings);
+    let op = await startOperator(createMode);
     const kubeBefore = snapshotKube(kube);
-    const loop = new LoopDelay();
-    loop.start();
+    await op.loopStart();
+    const cpuBefore = (await op.stats()).cpuMs;
+    const harnessCpuBefore = process.cpuUsage();
+    const loadBefore = loadavg()[0] ?? 0;
     const t0 = Date.now();
-    log(`${label}: applying ${w.users} users (+${w.secrets.length} Secrets), ${w.groups} groups, ${w.memberships} memberships; floor ${floor} calls = ${round(floorSeconds, 1)} s`);
+    log(
+      `${label}: applying ${w.users} users (+${w.secrets.length} Secrets), ${w.groups} groups, ${w.images} images, ${w.memberships} memberships, ${w.groupImages} group images; ` +
+        `floor ${floor} calls = ${round(floorSeconds, 1)} s`,
+    );
     await applyAll(api, w.secrets);
     await applyAll(api, w.groupObjects);
+    await applyAll(api, w.imageObjects);
     await applyAll(api, w.userObjects);
     await applyAll(api, w.membershipObjects);
-    const createTimeoutMs = 60_000 + floorSeconds * 8_000;
-    let lastReady: Ready | undefined;
-    const ready = await waitUntil(
-      async () => {
-        lastReady = await readyCounts(kube, w);
-        return lastReady.all ? lastReady : undefined;
-      },
-      createTimeoutMs,
-      READY_POLL_MS,
-    );
-    const tReady = Date.now();
-    const loopDelay = loop.stop();
-    const kubeAfterCreate = snapshotKube(kube);
-    const creationKube = diffKube(kubeAfterCreate, kubeBefore);
-    const calls = sim.calls.log();
-    const created = summarizeCalls(calls, t0, tReady + 1);
+    await applyAll(api, w.groupImageObjects);
+    const readyAt = await op.whileRunning(tracker.waitAllReady(60_000 + floorSeconds * 8_000));
+    const tReady = readyAt ?? Date.now();
+    const loopDelay = await op.loopStop();
+    const creationKube = diffKube(snapshotKube(kube), kubeBefore);
+    const harnessCpu = process.cpuUsage(harnessCpuBefore);
+    const loadAfter = loadavg()[0] ?? 0;
+    const afterCreation = await op.stats();
+    const managerKubeWrites = afterCreation.kubeWrites;
+    const creationLog = sim.calls.log();
+    const created = summarizeCalls(creationLog, t0, tReady + 1);
     const timeToReadyS = (tReady - t0) / 1000;
-    log(`${label}: ${ready ? 'all Ready' : 'NOT all Ready'} after ${round(timeToReadyS, 1)} s (${round(timeToReadyS / floorSeconds)} x floor), ${created.total} Kasm calls, ${created.rateLimited} 429s`);
-    const perKindCreation = Object.fromEntries(
-      (Object.keys(PLURALS) as BenchKind[]).map((k) => [
+    const perSecond = callsPerSecond(creationLog, t0, tReady + 1);
+    const readyCounts = tracker.counts();
+    log(`${label}: ${readyAt !== undefined ? 'all Ready' : `NOT all Ready (${JSON.stringify(readyCounts)})`} after ${round(timeToReadyS, 1)} s (${round(timeToReadyS / floorSeconds)} x floor), ${created.total} Kasm calls, ${created.rateLimited} 429s`);
+
+    // Settle: users Ready early still take in the groups later memberships add them to.
+    await sleep(options.settlePolls * pollMs);
+    const settledKube = diffKube(snapshotKube(kube), kubeBefore);
+
+    let creatorMemory: { stopped: ChildStopped; steady: MemoryFigures; retained: MemoryFigures } | undefined;
+    let restartOp: OperatorProcess | undefined;
+    const measureSteady = async (target: OperatorProcess) => {
+      const before = snapshotKube(kube);
+      const s0 = Date.now();
+      await sleep(options.steadyPolls * pollMs);
+      const s1 = Date.now();
+      const steadyKube = diffKube(snapshotKube(kube), before);
+      const calls = summarizeCalls(sim.calls.log(), s0, s1);
+      const polls = (s1 - s0) / pollMs;
+      const split = listAndOther(calls);
+      const memoryNow = (await target.stats()).memory.now;
+      log(`${label}: steady state ${round(calls.total / polls, 1)} Kasm calls per poll interval (${round(split.list / polls, 1)} list calls)`);
+      return { calls, steadyKube, polls, s0, s1, split, memoryNow };
+    };
+
+    const restart = async () => {
+      const restartKubeBefore = snapshotKube(kube);
+      const spawnAt = Date.now();
+      const next = await startOperator(mode);
+      const confirmed = await next.whileRunning(
+        waitUntil(async () => {
+          const s = await next.stats();
+          return s.confirmedObjects >= objectCount ? s : undefined;
+        }, 60_000 + floorSeconds * 4_000, 100),
+      );
+      const stats = await next.stats();
+      const confirmedAt = stats.lastFirstSuccessAt ?? Date.now();
+      // Writes are watched one poll interval longer than the confirmation, for late ones.
+      await sleep(pollMs);
+      const writesUntil = Date.now();
+      const restartKube = diffKube(snapshotKube(kube), restartKubeBefore);
+      const restartLog = sim.calls.log();
+      const calls = summarizeCalls(restartLog, spawnAt, confirmedAt + 1);
+      const writes = summarizeCalls(restartLog, spawnAt, writesUntil);
+      const timeToConfirmS = (confirmedAt - next.startedAt) / 1000;
+      log(`${label}: restart confirmed ${stats.confirmedObjects}/${objectCount} in ${round(timeToConfirmS, 1)} s, ${calls.total} Kasm calls, ${writes.writes} Kasm writes`);
+      return {
+        next,
+        result: {
+          confirmed: confirmed !== undefined,
+          confirmedObjects: stats.confirmedObjects,
+          timeToConfirmS: round(timeToConfirmS),
+          timeToConfirmFromSpawnS: round((confirmedAt - spawnAt) / 1000),
+          pollIntervals: round((confirmedAt - next.startedAt) / pollMs),
+          kasmCalls: calls.total,
+          kasmCallsByEndpoint: calls.byEndpoint,
+          kasmWrites: writes.writes,
+          writesWindowS: round((writesUntil - spawnAt) / 1000),
+          statusWrites: statusWritesOf(restartKube),
+          metadataWrites: metadataWritesOf(restartKube),
+          stillReady: tracker.allReady(),
+          method:
+            'time from the new Manager.start() in a new process until every object had a successful reconcile there ' +
+            "(a wrapper around the managed kinds' reconcilers records each object once); Kasm writes counted until one poll interval after that",
+        },
+      };
+    };
+
+    let steady: Awaited<ReturnType<typeof measureSteady>>;
+    let restartResult: Awaited<ReturnType<typeof restart>>['result'];
+    if (options.createWith === 'bulk') {
+      // Per-object at large N: the objects exist (made by a bulk operator); the per-object operator starts with them in sync.
+      const retained = await op.retainedMemory();
+      const stopped = await stopOperator(op);
+      creatorMemory = { stopped, steady: retained, retained };
+      const r = await restart();
+      restartOp = r.next;
+      restartResult = r.result;
+      await sleep(options.settlePolls * pollMs);
+      steady = await measureSteady(restartOp);
+    } else {
+      steady = await measureSteady(op);
+      const retained = await op.retainedMemory();
+      const stopped = await stopOperator(op);
+      creatorMemory = { stopped, steady: steady.memoryNow, retained };
+      const r = await restart();
+      restartOp = r.next;
+      restartResult = r.result;
+    }
+    op = restartOp;
+    const restartRetained = await op.retainedMemory();
+    const restartStopped = await stopOperator(op);
+
+    const { calls: steadyCalls, steadyKube, polls, s0, s1, split } = steady;
+    const perKind = Object.fromEntries(
+      BENCH_KINDS.map((k) => [
         k,
-        { objects: k === 'KasmUser' ? w.users : k === 'KasmGroup' ? w.groups : w.memberships, ...creationKube.perKind[k] },
+        { objects: perKindCount[k], ...creationKube.perKind[k], statusWritesSettled: settledKube.perKind[k].statusWrites },
       ]),
     ) as ScenarioResult['creation']['perKind'];
-    const statusWrites = sum(Object.values(creationKube.perKind).map((k) => k.statusWrites));
-    const metadataWrites = sum(Object.values(creationKube.perKind).map((k) => k.metadataWrites));
-    const managerKubeWrites = manager.kubeWrites();
-
-    // Steady state: settle (objects Ready early still take in changes made by later ones), then three intervals measured.
-    await sleep(options.settlePolls * pollMs);
-    const steadyBefore: KubeSnapshot = snapshotKube(kube);
-    const s0 = Date.now();
-    await sleep(3 * pollMs);
-    const s1 = Date.now();
-    const steadyKube = diffKube(snapshotKube(kube), steadyBefore);
-    const steady = summarizeCalls(sim.calls.log(), s0, s1);
-    const polls = (s1 - s0) / pollMs;
-    const callsPerPoll = steady.total / polls;
-    log(`${label}: steady state ${round(callsPerPoll, 1)} Kasm calls per poll interval`);
-
-    // Restart with everything in sync.
-    await manager.stop(10_000);
-    manager = undefined;
-    const restartProbe = new ReconcileProbe();
-    useReconcileProbe(restartProbe);
-    const restartKubeBefore = snapshotKube(kube);
-    const r0 = Date.now();
-    manager = await startOperator(sim, kubeConfig, options, warnings);
-    const confirmed = await waitUntil(async () => (restartProbe.firstSuccess.size >= objectCount ? true : undefined), 60_000 + floorSeconds * 4_000, 100);
-    const confirmedAt = restartProbe.firstSuccess.size > 0 ? Math.max(...restartProbe.firstSuccess.values()) : Date.now();
-    // Writes are watched one poll interval longer than the confirmation, for late ones.
-    await sleep(pollMs);
-    const writesUntil = Date.now();
-    const restartKube = diffKube(snapshotKube(kube), restartKubeBefore);
-    const restartLog = sim.calls.log();
-    const restartCalls = summarizeCalls(restartLog, r0, confirmedAt + 1);
-    const restartWrites = summarizeCalls(restartLog, r0, writesUntil);
-    const stillReady = (await readyCounts(kube, w)).all;
-    log(`${label}: restart confirmed ${restartProbe.firstSuccess.size}/${objectCount} in ${round((confirmedAt - r0) / 1000, 1)} s, ${restartCalls.total} Kasm calls, ${restartWrites.writes} Kasm writes`);
-
-    const peak = memory.stop();
+    const processMemory = (s: ChildStopped): ProcessMemory => ({ baseline: s.memory.baseline, peak: s.memory.peak, kernelPeakRssMb: s.memory.kernelPeakRssMb });
+    const peakOf = (s: ChildStopped): number => Math.max(s.memory.peak.rssMb, s.memory.kernelPeakRssMb ?? 0);
     return {
       objects: options.objects,
       kasmRps: rps,
       mode,
       pollMs,
-      mix: { users: w.users, passwordSecrets: w.secrets.length, groups: w.groups, memberships: w.memberships, membershipEntries: w.membershipEntries, managedObjects: objectCount },
+      workers: options.workers ?? 4,
+      operatorNodeOptions: options.operatorNodeOptions,
+      operatorBuild: options.operatorBuild,
+      mix: { ...perKindCount, passwordSecrets: w.secrets.length, membershipEntries: w.membershipEntries, managedObjects: objectCount },
       floor: { calls: floor, seconds: round(floorSeconds) },
       creation: {
-        allReady: ready !== undefined,
-        ready: (ready ?? lastReady)?.perKind ?? { KasmUser: 0, KasmGroup: 0, KasmGroupMembership: 0 },
+        by: createMode,
+        allReady: readyAt !== undefined,
+        ready: readyCounts,
         timeToReadyS: round(timeToReadyS),
         ratioToFloor: round(timeToReadyS / floorSeconds, 3),
         kasmCalls: created.total,
         kasmCallsPerObject: round(created.total / objectCount, 3),
         kasmCallsPerObjectByEndpoint: perObject(created.byEndpoint, objectCount),
         kasmCallsByEndpoint: created.byEndpoint,
+        peakCallsPerSecond: Math.max(0, ...perSecond),
         rateLimited429: created.rateLimited,
-        peak429PerSecond: peak429PerSecond(calls, t0, tReady + 1),
-        statusWritesPerObject: round(statusWrites / objectCount, 3),
-        metadataWritesPerObject: round(metadataWrites / objectCount, 3),
-        perKind: perKindCreation,
+        peak429PerSecond: peak429PerSecond(creationLog, t0, tReady + 1),
+        statusWritesPerObject: round(statusWritesOf(creationKube) / objectCount, 3),
+        metadataWritesPerObject: round(metadataWritesOf(creationKube) / objectCount, 3),
+        statusWritesPerObjectSettled: round(statusWritesOf(settledKube) / objectCount, 3),
+        perKind,
         managerKubeWrites,
         loopDelay,
+        diagnostics: {
+          operatorCpuS: round((afterCreation.cpuMs - cpuBefore) / 1000, 1),
+          harnessCpuS: round((harnessCpu.user + harnessCpu.system) / 1e6, 1),
+          loadAverage: [round(loadBefore), round(loadAfter)],
+          rateLimitUse: round(created.total / (rps * timeToReadyS), 3),
+          kindAllReadyS: Object.fromEntries([...tracker.kindReadyAt].map(([k, at]) => [k, round((at - t0) / 1000)])),
+          callsPerSecond: perSecond,
+        },
       },
       steady: {
         settlePolls: options.settlePolls,
         windowS: round((s1 - s0) / 1000),
         pollIntervals: round(polls),
-        kasmCallsPerPoll: round(callsPerPoll, 1),
-        kasmCallsPerPollByEndpoint: perObject(steady.byEndpoint, polls),
-        rateLimitBound: steady.total >= 0.9 * rps * ((s1 - s0) / 1000),
-        rateLimited429: steady.rateLimited,
-        kasmWrites: steady.writes,
-        statusWritesPerPoll: round(sum(Object.values(steadyKube.perKind).map((k) => k.statusWrites)) / polls, 2),
-        statusWritesPerPollByKind: Object.fromEntries((Object.keys(PLURALS) as BenchKind[]).map((k) => [k, round(steadyKube.perKind[k].statusWrites / polls, 2)])) as Record<BenchKind, number>,
-        metadataWritesPerPoll: round(sum(Object.values(steadyKube.perKind).map((k) => k.metadataWrites)) / polls, 2),
+        kasmCallsPerPoll: round(steadyCalls.total / polls, 1),
+        listCallsPerPoll: round(split.list / polls, 1),
+        otherCallsPerPoll: round(split.other / polls, 1),
+        kasmCallsPerPollByEndpoint: perObject(steadyCalls.byEndpoint, polls),
+        rateLimitBound: steadyCalls.total >= 0.9 * rps * ((s1 - s0) / 1000),
+        ...(mode === 'per-object' ? { perObjectDemandPerPoll: round(perObjectReadsPerPoll(w), 1) } : {}),
+        rateLimited429: steadyCalls.rateLimited,
+        kasmWrites: steadyCalls.writes,
+        statusWritesPerPoll: round(statusWritesOf(steadyKube) / polls, 2),
+        statusWritesPerPollByKind: Object.fromEntries(BENCH_KINDS.map((k) => [k, round(steadyKube.perKind[k].statusWrites / polls, 2)])) as Record<BenchKind, number>,
+        metadataWritesPerPoll: round(metadataWritesOf(steadyKube) / polls, 2),
       },
-      restart: {
-        confirmed: confirmed === true,
-        confirmedObjects: restartProbe.firstSuccess.size,
-        timeToConfirmS: round((confirmedAt - r0) / 1000),
-        kasmCalls: restartCalls.total,
-        kasmCallsByEndpoint: restartCalls.byEndpoint,
-        kasmWrites: restartWrites.writes,
-        writesWindowS: round((writesUntil - r0) / 1000),
-        statusWrites: sum(Object.values(restartKube.perKind).map((k) => k.statusWrites)),
-        metadataWrites: sum(Object.values(restartKube.perKind).map((k) => k.metadataWrites)),
-        stillReady,
-        method:
-          'time from the new Manager.start() until every object had a successful reconcile in the new process ' +
-          '(a wrapper around the managed kinds\' reconcilers records each object once); Kasm writes counted until one poll interval after that',
-      },
+      restart: restartResult,
       memory: {
-        baseline,
-        peak,
-        note: 'one process holds the Kasm simulator, the Kubernetes API test server (with every object), the benchmark and the operator; baseline is after both harnesses started, before the operator',
+        operator: { ...processMemory(creatorMemory.stopped), steady: creatorMemory.steady, retainedAfterGc: creatorMemory.retained },
+        restarted: { ...processMemory(restartStopped), retainedAfterGc: restartRetained },
+        peakRssMb: Math.max(peakOf(creatorMemory.stopped), peakOf(restartStopped)),
+        note: 'the operator alone, in a child process (compiled JavaScript, as the image runs it); the simulator, the API test server and the benchmark run in the parent',
       },
-      operatorWarnings: { count: warnings.count, sample: warnings.sample },
+      operatorWarnings: {
+        count: creatorMemory.stopped.warnings.count + restartStopped.warnings.count,
+        sample: [...creatorMemory.stopped.warnings.sample, ...restartStopped.warnings.sample].slice(0, 10),
+      },
     };
   } finally {
-    useReconcileProbe(undefined);
+    for (const op of running) op.kill();
     // Bounded: a harness that does not close in time must not keep the run from reporting.
     const closing = (async () => {
-      await manager?.stop(2_000);
+      await tracker.stop();
       await kube.close();
       await sim.close();
     })();

@@ -14,21 +14,33 @@ export const dependencyKey = {
   kasm: (connection: string, inventory: string, idOrKey: string): string => `kasm:${connection}:${inventory}:${idOrKey}`,
 };
 
+/**
+ * Kept compact, since it holds a few links per object (10,000 objects: tens of thousands of
+ * links): a dependent is one string `kind|key`, a link one Map entry each way, and a key read by
+ * one dependent (the usual case) holds that string rather than a Set.
+ */
 export class DependencyIndex {
-  private readonly dependents = new Map<string, Map<string, Dependent>>();
-  private readonly byDependent = new Map<string, Set<string>>();
+  /** Dependency key → the dependent (`kind|key`), or a Set of them once several read it. */
+  private readonly dependents = new Map<string, string | Set<string>>();
+  /** Dependent → the keys it read at its last reconcile. */
+  private readonly byDependent = new Map<string, readonly string[]>();
 
   /** Replaces what `dependent` depends on. */
   set(dependent: Dependent, keys: Iterable<string>): void {
     const id = `${dependent.kind}|${dependent.key}`;
+    const next = [...new Set(keys)];
+    const old = this.byDependent.get(id);
+    // Most reconciles read what the previous one read: nothing to change.
+    if (old && old.length === next.length && old.every((k, i) => k === next[i])) return;
     this.clear(dependent);
-    const set = new Set(keys);
-    if (set.size === 0) return;
-    this.byDependent.set(id, set);
-    for (const k of set) {
-      let m = this.dependents.get(k);
-      if (!m) this.dependents.set(k, (m = new Map<string, Dependent>()));
-      m.set(id, dependent);
+    if (next.length === 0) return;
+    this.byDependent.set(id, next);
+    for (const k of next) {
+      const current = this.dependents.get(k);
+      if (current === undefined) this.dependents.set(k, id);
+      else if (typeof current === 'string') {
+        if (current !== id) this.dependents.set(k, new Set([current, id]));
+      } else current.add(id);
     }
   }
 
@@ -37,18 +49,30 @@ export class DependencyIndex {
     const old = this.byDependent.get(id);
     if (!old) return;
     for (const k of old) {
-      const m = this.dependents.get(k);
-      m?.delete(id);
-      if (m?.size === 0) this.dependents.delete(k);
+      const current = this.dependents.get(k);
+      if (current === undefined) continue;
+      if (typeof current === 'string') {
+        if (current === id) this.dependents.delete(k);
+        continue;
+      }
+      current.delete(id);
+      if (current.size === 1) this.dependents.set(k, current.values().next().value as string);
+      else if (current.size === 0) this.dependents.delete(k);
     }
     this.byDependent.delete(id);
   }
 
   /** The objects that read `key` at their last reconcile. */
   lookup(key: string): Dependent[] {
-    const m = this.dependents.get(key);
-    return m ? [...m.values()] : [];
+    const current = this.dependents.get(key);
+    if (current === undefined) return [];
+    return (typeof current === 'string' ? [current] : [...current]).map(parseDependent);
   }
+}
+
+function parseDependent(id: string): Dependent {
+  const at = id.indexOf('|');
+  return { kind: id.slice(0, at), key: id.slice(at + 1) };
 }
 
 /** Collects what one reconcile read; the kind controller stores it in the index afterwards. */

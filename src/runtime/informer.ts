@@ -1,6 +1,7 @@
 import { Watch } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
+import { compactForCache } from './cache-compaction.js';
 import type { KubeJsonClient } from './kube-json-client.js';
 import { KubeApiError } from './kube-json-client.js';
 import { kubeListSchema, kubeObjectSchema, kubeStatusSchema, type KubeObject } from './kube-object.js';
@@ -73,7 +74,8 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   minWatchTimeoutSeconds?: number;
   /**
    * Shapes each object before it is cached, e.g. to drop fields the controller never reads. The
-   * default drops metadata.managedFields, the largest part of most objects.
+   * default (compactForCache) drops metadata.managedFields, the largest part of most objects, and
+   * kubectl's last-applied annotation, and shares the strings that repeat across objects.
    */
   transform?: (obj: KubeObject) => T;
   logger?: Logger;
@@ -101,11 +103,6 @@ export class InvalidInformerOptionsError extends Error {
     super(`invalid informer option ${field}: ${fix}`);
     this.name = 'InvalidInformerOptionsError';
   }
-}
-
-function stripManagedFields(obj: KubeObject): KubeObject {
-  if ('managedFields' in obj.metadata) delete obj.metadata.managedFields;
-  return obj;
 }
 
 function httpStatusOf(err: unknown): number | undefined {
@@ -162,7 +159,7 @@ export class Informer<T extends KubeObject = KubeObject> implements ResourceInfo
     this.healthyResetMs = options.healthyResetMs ?? 60_000;
     this.pageSize = pageSize;
     this.minWatchTimeoutSeconds = options.minWatchTimeoutSeconds ?? 300;
-    this.transform = options.transform ?? ((obj) => stripManagedFields(obj) as T);
+    this.transform = options.transform ?? ((obj) => compactForCache(obj) as T);
     this.log = options.logger ?? pino({ enabled: false });
     this.backoff = new RetryBackoff(options.backoff ?? { initialMs: 800, maxMs: 30_000 });
     this.watcher = new Watch(options.client.kubeConfig);

@@ -4,7 +4,7 @@ import { KasmNotFoundError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
-import { resolveManagedRef } from '../reference-resolver.js';
+import { managedRefOrWaiting, resolveEach, resolveManagedRef } from '../reference-resolver.js';
 import {
   GROUPS_INVENTORY,
   USERS_INVENTORY,
@@ -117,18 +117,21 @@ export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipS
     if (!group) throw new ReferenceNotReadyError('Kasm group', groupId, 'does not exist in Kasm');
 
     const users = perObject ? undefined : await usersInventory(ctx);
-    const userIds: string[] = [];
-    for (const entry of spec.users) {
-      if (entry.userRef) userIds.push(resolveManagedRef(ctx, 'KasmUser', entry.userRef.name));
-      else if (entry.userId) userIds.push(normalizeKasmId(entry.userId));
-      else {
+    // Users applied together with the membership become Ready one by one: the wait is reported
+    // once for spec.users, not rewritten for each user that becomes Ready.
+    const userIds = await resolveEach(
+      'spec.users',
+      spec.users,
+      (entry) => entry.userRef?.name ?? entry.username ?? entry.userId ?? '',
+      async (entry) => {
+        if (entry.userRef) return managedRefOrWaiting(ctx, 'KasmUser', entry.userRef.name);
+        if (entry.userId) return normalizeKasmId(entry.userId);
         const username = (entry.username ?? '').toLowerCase();
         ctx.deps.dependOnKasm(USERS_INVENTORY, username);
         const user = users ? users.findByNaturalKey(username) : await readUserPerObject(ctx, { username });
-        if (!user) throw new ReferenceNotReadyError('Kasm user', entry.username ?? '', 'does not exist in Kasm');
-        userIds.push(user.userId);
-      }
-    }
+        return user ? user.userId : { waiting: `Kasm user "${entry.username ?? ''}" does not exist in Kasm` };
+      },
+    );
     const previouslyApplied = Array.isArray(obj.status?.appliedUserIds) ? (obj.status.appliedUserIds as string[]) : [];
     return { spec, groupId, groupName: group.name, userIds, previouslyApplied };
   },
