@@ -97,7 +97,9 @@ function panel(ox: number, oy: number, w: number, h: number, title: string, yLab
   const xMin = Math.min(...xs);
   const xMax = Math.max(...xs);
   const yMax = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.y))));
-  const sx = (x: number): number => ox + left + (xMax === xMin ? pw / 2 : ((x - xMin) / (xMax - xMin)) * pw);
+  // N spans decades (100 to 10,000): a logarithmic axis keeps the small runs readable.
+  const scale = xMin > 0 && xMax / xMin >= 20 ? Math.log10 : (x: number): number => x;
+  const sx = (x: number): number => ox + left + (xMax === xMin ? pw / 2 : ((scale(x) - scale(xMin)) / (scale(xMax) - scale(xMin))) * pw);
   const sy = (y: number): number => oy + top + ph - (y / yMax) * ph;
   const parts: string[] = [
     `<text x="${ox + w / 2}" y="${oy + 18}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
