@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { issuedSecretStatusShape } from './kasm-session-join.js';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, localRef, writeConnectionSecretToRef } from './references.js';
-import { renewInterval } from './renew-interval.js';
+import { issuedSecretStatusShape, renewInterval } from './renew-interval.js';
 import { exactlyOneOf } from './validation-rules.js';
 
 /**
@@ -11,7 +10,7 @@ import { exactlyOneOf } from './validation-rules.js';
  * owns and renewed on an interval. The link is never written to status, events or logs.
  */
 
-export const DEFAULT_LOGIN_RENEW_INTERVAL = '1h';
+const DEFAULT_LOGIN_RENEW_INTERVAL = '1h';
 
 const loginSpecObject = managedSpec({
   userRef: localRef('KasmUser').optional().describe('A KasmUser in the same namespace; the link is requested once the user is Ready.'),

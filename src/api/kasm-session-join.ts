@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, localRef, writeConnectionSecretToRef } from './references.js';
-import { renewInterval } from './renew-interval.js';
+import { issuedSecretStatusShape, renewInterval } from './renew-interval.js';
 import { exactlyOneOf } from './validation-rules.js';
 
 /**
@@ -48,14 +48,6 @@ export const kasmSessionJoinAtProvider = z
   })
   .describe('The shared session and the joining user as Kasm reports them (the link is only in the Secret).');
 export type KasmSessionJoinAtProvider = z.infer<typeof kasmSessionJoinAtProvider>;
-
-/** Status fields of a kind that keeps credentials issued by Kasm in a Secret (never the credentials). */
-export const issuedSecretStatusShape = {
-  renewedAt: z.string().optional().describe('When the content of the Secret was last obtained from Kasm (RFC 3339).'),
-  nextRenewalAt: z.string().optional().describe('When it will be obtained again (RFC 3339), with a renewal interval.'),
-  issuedGeneration: z.int().min(0).optional().describe('metadata.generation the Secret\'s content was obtained for.'),
-  issuedFor: z.string().max(256).optional().describe('The Kasm ids the Secret\'s content was obtained for.'),
-};
 
 export const kasmSessionJoinStatus = managedStatus(kasmSessionJoinAtProvider, issuedSecretStatusShape);
 export type KasmSessionJoinStatus = z.infer<typeof kasmSessionJoinStatus>;

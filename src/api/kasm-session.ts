@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { parseDuration } from './annotations.js';
-import { issuedSecretStatusShape } from './kasm-session-join.js';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
-import { kasmId, localRef, objectName, timestamp, writeConnectionSecretToRef } from './references.js';
+import { duration, kasmId, localRef, objectName, timestamp, writeConnectionSecretToRef } from './references.js';
+import { issuedSecretStatusShape } from './renew-interval.js';
 import { exactlyOneOf, immutableChoiceRule, withCelRules, withCrdMeta } from './validation-rules.js';
 
 /**
@@ -16,33 +16,30 @@ import { exactlyOneOf, immutableChoiceRule, withCelRules, withCrdMeta } from './
 const USER_FIELDS = ['userRef', 'userId'] as const;
 const IMAGE_FIELDS = ['imageRef', 'imageId'] as const;
 
-const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 const MIN_INTERVAL_MS = 1_000;
 const MAX_INTERVAL_MS = 24 * 3_600_000;
 
-/** A Go-style duration between 1s and 24h (RE2 pattern, so the CRD carries it too). */
+/** A Go-style duration between 1s and 24h. */
 function interval(example: string) {
-  return z
-    .string()
-    .max(32)
-    .regex(new RegExp(DURATION_PATTERN), { message: `must be a duration such as ${example}, 90s or 1h30m` })
-    .superRefine((value, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) ctx.addIssue({ code: 'custom', message: `must be between 1s and 24h, e.g. ${example}` });
-    });
+  return duration({
+    maxLength: 32,
+    minMs: MIN_INTERVAL_MS,
+    maxMs: MAX_INTERVAL_MS,
+    formatMessage: `must be a duration such as ${example}, 90s or 1h30m`,
+    rangeMessage: `must be between 1s and 24h, e.g. ${example}`,
+  });
 }
 
-export const KEEPALIVE_OFF = 'off';
+const KEEPALIVE_OFF = 'off';
 
-const keepalive = z
-  .string()
-  .max(32)
-  .regex(/^(off|([0-9]+(\.[0-9]+)?(ms|s|m|h))+)$/, { message: 'must be "off" or a duration such as 5m, 90s or 1h30m' })
-  .superRefine((value, ctx) => {
-    if (value === KEEPALIVE_OFF) return;
-    const ms = parseDuration(value);
-    if (ms === undefined || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) ctx.addIssue({ code: 'custom', message: 'must be "off" or between 1s and 24h, e.g. 5m' });
-  })
+const keepalive = duration({
+  maxLength: 32,
+  minMs: MIN_INTERVAL_MS,
+  maxMs: MAX_INTERVAL_MS,
+  orWord: KEEPALIVE_OFF,
+  formatMessage: 'must be "off" or a duration such as 5m, 90s or 1h30m',
+  rangeMessage: 'must be "off" or between 1s and 24h, e.g. 5m',
+})
   .default(KEEPALIVE_OFF)
   .describe(
     'How often the operator calls Kasm keepalive for the session, pushing its expiration out by the owner\'s keepalive_expiration group setting: "off", or a duration between 1s and 24h such as 5m.',

@@ -3,7 +3,7 @@ import { parseDuration } from './annotations.js';
 import { clientSettingsAtProviderShape, clientSettingsShape } from './kasm-client-settings.js';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
-import { kasmId, kasmName, localRef } from './references.js';
+import { duration, kasmId, kasmName, localRef } from './references.js';
 import { exactlyOneOf } from './validation-rules.js';
 
 /**
@@ -13,8 +13,6 @@ import { exactlyOneOf } from './validation-rules.js';
  * an existing staging config under ["Observe"] or after an interrupted create.
  */
 
-/** A Go-style duration (`30m`, `4h`, `1h30m`), RE2-compatible so the CRD carries it too. */
-export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 /** Kasm takes the expiration in hours; a week at most keeps a typo from pinning sessions for years. */
 const MAX_EXPIRATION_MS = 7 * 24 * 3_600_000;
 
@@ -28,15 +26,13 @@ const stagingSpecObject = managedSpec({
   imageRef: localRef('KasmImage').optional().describe('The KasmImage (same namespace) whose sessions are staged; the staging config waits until it is Ready.'),
   imageId: kasmId.optional().describe('Kasm id of a workspace image not managed in the cluster.'),
   numSessions: z.int().min(0).max(10_000).describe('Sessions Kasm keeps started and waiting for users (num_sessions).'),
-  expiration: z
-    .string()
-    .max(64)
-    .regex(new RegExp(DURATION_PATTERN), { message: 'must be a duration such as 30m, 4h or 1h30m' })
-    .superRefine((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined || ms <= 0 || ms > MAX_EXPIRATION_MS) ctx.addIssue({ code: 'custom', message: 'must be a duration above 0 and at most 168h, e.g. 4h' });
-    })
-    .describe('How long a staged session waits for a user before Kasm replaces it, e.g. 4h or 30m; sent to Kasm in hours (expiration).'),
+  expiration: duration({
+    maxLength: 64,
+    minMs: 1, // above 0: durations parse to whole milliseconds
+    maxMs: MAX_EXPIRATION_MS,
+    formatMessage: 'must be a duration such as 30m, 4h or 1h30m',
+    rangeMessage: 'must be a duration above 0 and at most 168h, e.g. 4h',
+  }).describe('How long a staged session waits for a user before Kasm replaces it, e.g. 4h or 30m; sent to Kasm in hours (expiration).'),
   clientSettings: stagingClientSettings.optional(),
 }).describe('The staging config: exactly one of zoneName or zoneId, exactly one of imageRef or imageId.');
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './annotations.js';
 
 /**
  * Field types shared by the kinds: references to other objects and Secrets, Kasm ids, names and
@@ -39,6 +40,37 @@ export function kasmName(maxLength: number): z.ZodString {
 
 /** An RFC 3339 timestamp, as Kubernetes writes them (`2024-05-01T12:00:00Z`). */
 export const timestamp = z.string().meta({ format: 'date-time' });
+
+/** A Go-style duration (`500ms`, `90s`, `1h30m`), RE2-compatible so the CRD carries the pattern too. */
+const DURATION_BODY = '([0-9]+(\\.[0-9]+)?(ms|s|m|h))+';
+
+export interface DurationOptions {
+  maxLength: number;
+  /** Bounds in milliseconds, both inclusive. */
+  minMs: number;
+  maxMs: number;
+  /** The issue when the text is not a duration. */
+  formatMessage: string;
+  /** The issue when the duration is outside the bounds. */
+  rangeMessage: string;
+  /** A word accepted instead of a duration, e.g. "off". */
+  orWord?: string;
+}
+
+/** A duration field: its pattern goes into the CRD too; its bounds are checked by the operator's parse. */
+export function duration(options: DurationOptions) {
+  const { orWord } = options;
+  const pattern = orWord === undefined ? `^${DURATION_BODY}$` : `^(${orWord}|${DURATION_BODY})$`;
+  return z
+    .string()
+    .max(options.maxLength)
+    .regex(new RegExp(pattern), { message: options.formatMessage })
+    .superRefine((value, ctx) => {
+      if (value === orWord) return;
+      const ms = parseDuration(value);
+      if (ms === undefined || ms < options.minMs || ms > options.maxMs) ctx.addIssue({ code: 'custom', message: options.rangeMessage });
+    });
+}
 
 /** A reference to an object of a given kind in the same namespace, by name. */
 export function localRef(kind: string) {
