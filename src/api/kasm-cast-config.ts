@@ -3,7 +3,7 @@ import { clientSettingsAtProviderShape, clientSettingsShape } from './kasm-clien
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, kasmName, localRef, timestamp } from './references.js';
-import { exactlyOneOf, withCelRules, withCrdMeta } from './validation-rules.js';
+import { atMostOneOf, exactlyOneOf, withCrdMeta } from './validation-rules.js';
 
 /**
  * KasmCastConfig: a Kasm cast config, a public link (https://<kasm>/#/cast/<key>) that launches a
@@ -13,7 +13,7 @@ import { exactlyOneOf, withCelRules, withCrdMeta } from './validation-rules.js';
  */
 
 /** The key becomes part of a URL: unreserved URL characters only. */
-export const CAST_KEY_PATTERN = '^[A-Za-z0-9._~-]+$';
+const CAST_KEY_PATTERN = '^[A-Za-z0-9._~-]+$';
 
 const limits = z
   .object({
@@ -33,8 +33,6 @@ const castClientSettings = z
     kasmImeModeDefaultOn: z.boolean().optional().describe('IME input mode is on when the session opens (kasm_ime_mode_default_on).'),
   })
   .describe('What users may do in sessions launched from the link; applied when enforceClientSettings is true. Only the fields listed are managed.');
-
-const GROUP_FIELDS = ['groupRef', 'groupId'] as const;
 
 const castSpecObject = managedSpec({
   name: kasmName(255).describe('Name of the cast config in the Kasm admin UI (casting_config_name).'),
@@ -71,9 +69,7 @@ const castSpecObject = managedSpec({
     .describe('When the link stops working, RFC 3339, e.g. 2025-12-31T23:59:59Z; sent to Kasm in UTC to the second (valid_until).'),
 }).describe('The cast config: exactly one of imageRef or imageId, at most one of groupRef or groupId.');
 
-export const kasmCastConfigSpec = withCelRules(exactlyOneOf(castSpecObject, ['imageRef', 'imageId'], 'image').superRefine((spec, ctx) => {
-  if (spec.groupRef !== undefined && spec.groupId !== undefined) ctx.addIssue({ code: 'custom', message: 'set at most one of groupRef or groupId (both are set)' });
-}), [{ rule: `!(has(self.${GROUP_FIELDS[0]}) && has(self.${GROUP_FIELDS[1]}))`, message: 'set at most one of groupRef or groupId' }]);
+export const kasmCastConfigSpec = atMostOneOf(exactlyOneOf(castSpecObject, ['imageRef', 'imageId'], 'image'), ['groupRef', 'groupId']);
 export type KasmCastConfigSpec = z.infer<typeof kasmCastConfigSpec>;
 
 // Status mirrors whatever Kasm holds, so it carries no spec constraints.

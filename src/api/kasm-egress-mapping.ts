@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, localRef } from './references.js';
-import { exactlyOneOf, immutableChoiceRule, withCelRules } from './validation-rules.js';
+import { atMostOneOf, exactlyOneOf, immutableChoiceRule, withCelRules } from './validation-rules.js';
 
 /**
  * KasmEgressMapping: routes one group, user or workspace image through an egress provider,
@@ -12,9 +12,7 @@ import { exactlyOneOf, immutableChoiceRule, withCelRules } from './validation-ru
  */
 
 const PROVIDER_FIELDS = ['providerRef', 'providerId'] as const;
-export const SUBJECT_FIELDS = ['groupRef', 'groupId', 'userRef', 'userId', 'imageRef', 'imageId'] as const;
-
-const GATEWAY_MESSAGE = 'set at most one of gatewayRef or gatewayId to pin the gateway';
+const SUBJECT_FIELDS = ['groupRef', 'groupId', 'userRef', 'userId', 'imageRef', 'imageId'] as const;
 
 const mappingSpecObject = managedSpec({
   providerRef: localRef('KasmEgressProvider').optional().describe('A KasmEgressProvider in the same namespace; the mapping is made once it is Ready.'),
@@ -29,18 +27,17 @@ const mappingSpecObject = managedSpec({
   userId: kasmId.optional().describe('Routes this Kasm user.'),
   imageRef: localRef('KasmImage').optional().describe('Routes sessions of this KasmImage.'),
   imageId: kasmId.optional().describe('Routes sessions of this Kasm workspace image.'),
-})
-  .superRefine((spec, ctx) => {
-    if (spec.gatewayRef !== undefined && spec.gatewayId !== undefined) ctx.addIssue({ code: 'custom', message: `${GATEWAY_MESSAGE} (gatewayRef and gatewayId are set)` });
-  })
-  .describe(
-    'The provider (exactly one of providerRef or providerId), the subject it routes (exactly one of groupRef, groupId, userRef, userId, imageRef or imageId), both fixed once created, and optionally the gateway.',
-  );
+}).describe(
+  'The provider (exactly one of providerRef or providerId), the subject it routes (exactly one of groupRef, groupId, userRef, userId, imageRef or imageId), both fixed once created, and optionally the gateway.',
+);
 
 export const kasmEgressMappingSpec = withCelRules(
-  exactlyOneOf(exactlyOneOf(mappingSpecObject, [...PROVIDER_FIELDS], 'egress provider'), [...SUBJECT_FIELDS], 'group, user or image to route'),
+  atMostOneOf(
+    exactlyOneOf(exactlyOneOf(mappingSpecObject, [...PROVIDER_FIELDS], 'egress provider'), [...SUBJECT_FIELDS], 'group, user or image to route'),
+    ['gatewayRef', 'gatewayId'],
+    'to pin the gateway',
+  ),
   [
-    { rule: '!(has(self.gatewayRef) && has(self.gatewayId))', message: GATEWAY_MESSAGE },
     immutableChoiceRule(PROVIDER_FIELDS, 'the provider of a KasmEgressMapping cannot change; create a new KasmEgressMapping'),
     immutableChoiceRule(SUBJECT_FIELDS, 'the group, user or image of a KasmEgressMapping cannot change; create a new KasmEgressMapping'),
   ],

@@ -62,6 +62,19 @@ export function exactlyOneOf<T extends z.ZodObject>(schema: T, fields: readonly 
 }
 
 /**
+ * An object whose two optional `fields` exclude each other: at most one may be set. Adds the CEL
+ * rule and the matching zod check; `purpose` ends the message, e.g. "to pin the gateway".
+ */
+export function atMostOneOf<T extends z.ZodObject>(schema: T, fields: readonly [keyof z.infer<T> & string, keyof z.infer<T> & string], purpose?: string): T {
+  const [a, b] = fields;
+  const message = `set at most one of ${joinFields(fields)}${purpose ? ` ${purpose}` : ''}`;
+  const checked = schema.superRefine((value: Record<string, unknown>, ctx) => {
+    if (value[a] !== undefined && value[b] !== undefined) ctx.addIssue({ code: 'custom', message: `${message} (both are set)` });
+  });
+  return withCelRules(checked, [{ rule: `!(has(self.${a}) && has(self.${b}))`, message }]);
+}
+
+/**
  * On an object whose optional `fields` are alternatives (see exactlyOneOf): once created, neither
  * which alternative is used nor its value may change.
  */
