@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
-import { managedSpec, managedStatus } from './managed-resource.js';
+import { isObserveOnly, managedSpec, managedStatus } from './managed-resource.js';
 import { secretKeyRef, timestamp } from './references.js';
 import { withCelRules } from './validation-rules.js';
 
@@ -13,8 +13,6 @@ import { withCelRules } from './validation-rules.js';
 
 const ORPHAN_MESSAGE = 'Kasm\'s API cannot remove a licence, so deleting a KasmLicense leaves the licence in Kasm: leave deletionPolicy out or set it to Orphan';
 const KEY_MESSAGE = 'set activationKeySecretRef to the Secret key holding the activation key (only managementPolicies: ["Observe"] may leave it out)';
-
-const isObserveOnly = (policies: readonly string[]): boolean => policies.length === 1 && policies[0] === 'Observe';
 
 export const kasmLicenseSpec = withCelRules(
   managedSpec({

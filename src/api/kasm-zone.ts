@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
-import { managedSpec, managedStatus } from './managed-resource.js';
+import { isObserveOnly, managedSpec, managedStatus } from './managed-resource.js';
 import { kasmName } from './references.js';
 import { withCelRules, withCrdMeta } from './validation-rules.js';
 
@@ -11,8 +11,6 @@ import { withCelRules, withCrdMeta } from './validation-rules.js';
  */
 
 const OBSERVE_ONLY_MESSAGE = 'KasmZone is observe-only (Kasm\'s API cannot create, change or delete zones): leave managementPolicies out or set it to ["Observe"]';
-
-const isObserveOnly = (policies: readonly string[]): boolean => policies.length === 1 && policies[0] === 'Observe';
 
 /** The shared field with this kind's default: only observing is possible. */
 const zonePolicies = withCrdMeta(

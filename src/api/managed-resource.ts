@@ -24,6 +24,9 @@ export const ManagementPolicy = {
 } as const;
 export type ManagementPolicy = (typeof ManagementPolicy)[keyof typeof ManagementPolicy];
 
+/** Policies that only let the operator read: ["Observe"]. */
+export const isObserveOnly = (policies: readonly string[]): boolean => policies.length === 1 && policies[0] === ManagementPolicy.Observe;
+
 export const connectionRef = localRef('KasmConnection').describe(
   'The KasmConnection (same namespace) that says which Kasm server to manage this object on. When absent, the operator\'s default connection (KASM_BASE_URL, KASM_API_KEY, KASM_API_SECRET) is used.',
 );

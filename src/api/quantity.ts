@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** RE2-compatible, so the CRD can carry it too. Negative quantities are not sizes. */
-export const QUANTITY_PATTERN = '^\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+|[KMGTPE]i|[mkMGTPE])?$';
+const QUANTITY_PATTERN = '^\\+?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+|[KMGTPE]i|[mkMGTPE])?$';
 
 const QUANTITY = /^\+?(?<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?<suffix>[eE][-+]?[0-9]+|[KMGTPE]i|[mkMGTPE])?$/;
 
@@ -18,7 +18,7 @@ const SCALE: Record<string, readonly [number, number]> = {
 
 const MAX_LENGTH = 64;
 
-export const QUANTITY_EXAMPLES = '2Gi, 512Mi, 1.5G or 2147483648';
+const QUANTITY_EXAMPLES = '2Gi, 512Mi, 1.5G or 2147483648';
 
 /** A text that is not a byte quantity, or one too large to represent; the message names the field and the fix. */
 export class QuantityError extends Error {
