@@ -123,7 +123,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
    * has: a pure computation, no API call.
    */
   prepare(obj: T, status: StatusObject): { status: StatusObject; changed: boolean; baseline: StatusObject | undefined } {
-    const baseline = this.baselineOf(obj);
+    const baseline = this.knownStatus(obj);
     const generation = obj.metadata.generation;
     const desired: StatusObject = withoutNullFields(status);
     if (desired.conditions !== undefined) {
@@ -173,18 +173,11 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   }
 
   /**
-   * The object's status as this writer last knows it: what it wrote, while the given copy of the
-   * object predates that write (an informer cache that has not caught up yet).
+   * The object's status as this writer last knows it, and what a write compares against: the
+   * object's own status, unless the object is the very version a write of ours was based on (an
+   * informer cache that has not caught up yet), then what we wrote.
    */
   knownStatus(obj: T): StatusObject | undefined {
-    return this.baselineOf(obj);
-  }
-
-  /**
-   * What to compare against: the object's status, unless the object is the very version a write of
-   * ours was based on (an informer cache that has not caught up yet), then what we wrote.
-   */
-  private baselineOf(obj: T): StatusObject | undefined {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     const last = this.lastWrites.get(key);
     if (last && last.fromResourceVersion !== undefined && last.fromResourceVersion === obj.metadata.resourceVersion) return last.status;
