@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { API_VERSION } from './api/group-version.js';
 import { kinds } from './api/kinds.js';
 import type { Config } from './config.js';
 import { InformerClusterReader, type SecretObject } from './controllers/cluster-reader.js';
@@ -22,6 +23,7 @@ import { EventRecorder } from './runtime/event-recorder.js';
 import { HealthServer } from './runtime/health-server.js';
 import { createInformer, type ResourceInformer } from './runtime/informer.js';
 import { KubeJsonClient } from './runtime/kube-json-client.js';
+import type { KubeObject } from './runtime/kube-object.js';
 import { coreResources, type KubeResource } from './runtime/kube-resource.js';
 import { LeaderElector } from './runtime/leader-election.js';
 import { reconcileMetrics, workQueueMetrics } from './runtime/controller-metrics.js';
@@ -76,7 +78,8 @@ export class Manager {
   private readonly informers = new Map<string, ResourceInformer<ManagedObject>>();
   private secrets: ResourceInformer<SecretObject> | undefined;
   private readonly controllers = new Map<string, StartedController>();
-  private readonly inventories = new Map<string, Map<string, Inventory<unknown>>>();
+  /** One per Kasm connection, holding its inventories by name. */
+  private readonly inventoryProviders = new Map<string, InventoryProvider>();
   private connections: ConnectionRegistry | undefined;
   private events: EventRecorder | undefined;
   private elector: LeaderElector | undefined;
@@ -103,11 +106,6 @@ export class Manager {
     return this.leading;
   }
 
-  /** Secrets and ConfigMaps written for resources so far (for the benchmark). */
-  outputWrites(): number {
-    return this.outputs.count;
-  }
-
   /** Writes made to Kubernetes so far, per kind (for the benchmark). */
   kubeWrites(): Record<string, { status: number; metadata: number }> {
     return Object.fromEntries([...this.controllers].map(([kind, c]) => [kind, { status: c.status.stats.writes, metadata: c.metadata.count }]));
@@ -119,7 +117,7 @@ export class Manager {
     if (this.options.registry === undefined) collectDefaultMetrics({ register: this.registry });
 
     this.health.addHealthCheck('ping', () => true);
-    this.health.addReadyCheck('informers-synced', () => [...this.informers.values(), ...(this.secrets ? [this.secrets] : [])].every((i) => i.hasSynced()));
+    this.health.addReadyCheck('informers-synced', () => this.allInformers().every((i) => i.hasSynced()));
     this.boundHealthPort = await this.health.start({ host: config.health.host, port: config.health.port });
 
     this.connections = new ConnectionRegistry(this.defaultConnection());
@@ -154,7 +152,7 @@ export class Manager {
     });
     const resources = new Map<string, KubeResource>();
     for (const k of kinds) {
-      const resource: KubeResource = { group: k.group, version: 'v1alpha1', plural: k.plural, kind: k.kind };
+      const resource: KubeResource = { group: k.group, version: API_VERSION, plural: k.plural, kind: k.kind };
       resources.set(k.kind, resource);
       this.informers.set(k.kind, createInformer<ManagedObject>({ ...informerOptions, resource }));
     }
@@ -224,9 +222,8 @@ export class Manager {
       });
     }
 
-    this.secrets.start();
-    for (const i of this.informers.values()) i.start();
-    await Promise.all([this.secrets.waitForSync(), ...[...this.informers.values()].map((i) => i.waitForSync())]);
+    for (const i of this.allInformers()) i.start();
+    await Promise.all(this.allInformers().map((i) => i.waitForSync()));
     this.log.info({ kinds: [...this.informers.keys()], namespaces: config.watchNamespaces.length ? config.watchNamespaces : 'all' }, 'caches synced');
 
     if (!config.leaderElection.enabled) {
@@ -259,7 +256,7 @@ export class Manager {
     await this.stopControllers(deadlineMs);
     this.electionAbort.abort();
     await this.electionRun;
-    await Promise.all([...this.informers.values(), ...(this.secrets ? [this.secrets] : [])].map((i) => i.stop()));
+    await Promise.all(this.allInformers().map((i) => i.stop()));
     await this.events?.close();
     await this.connections?.closeAll();
     await this.health.close();
@@ -276,17 +273,21 @@ export class Manager {
     await Promise.all([...this.controllers.values()].map(({ controller }) => controller.stop(deadlineMs)));
   }
 
+  private allInformers(): ResourceInformer<KubeObject>[] {
+    return [...(this.secrets ? [this.secrets] : []), ...this.informers.values()];
+  }
+
   private requeueDependents(key: string): void {
     for (const d of this.index.lookup(key)) this.controllers.get(d.kind)?.controller.enqueue(d.key);
   }
 
   private inventoryProvider(connectionKey: string): InventoryProvider {
-    let perConnection = this.inventories.get(connectionKey);
-    if (!perConnection) this.inventories.set(connectionKey, (perConnection = new Map<string, Inventory<unknown>>()));
-    const map = perConnection;
-    return {
+    const known = this.inventoryProviders.get(connectionKey);
+    if (known) return known;
+    const inventories = new Map<string, Inventory<unknown>>();
+    const provider: InventoryProvider = {
       get: <T>(name: string, create: () => Inventory<T>): Inventory<T> => {
-        const existing = map.get(name);
+        const existing = inventories.get(name);
         if (existing) return existing as Inventory<T>;
         const inventory = create();
         // Drift found at a refresh requeues only the objects that read the changed records.
@@ -294,10 +295,12 @@ export class Manager {
           for (const id of change.ids) this.requeueDependents(dependencyKey.kasm(connectionKey, name, id));
           for (const k of change.naturalKeys) this.requeueDependents(dependencyKey.kasm(connectionKey, name, k));
         });
-        map.set(name, inventory);
+        inventories.set(name, inventory);
         return inventory;
       },
     };
+    this.inventoryProviders.set(connectionKey, provider);
+    return provider;
   }
 
   private defaultConnection(): ConnectionEntry | undefined {
