@@ -13,44 +13,47 @@ function yamlFiles(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
 }
 
-/** How the chart's crds/ folder differs from deploy/crds, one line per file; empty when identical. */
-export function chartCrdDifferences(root: string = defaultRoot): string[] {
+interface ChartCrdChange {
+  file: string;
+  /** missing or stale: copy it from deploy/crds; not generated: remove it from the chart. */
+  problem: 'missing' | 'stale' | 'not generated';
+}
+
+/** What must change for the chart's crds/ folder to equal deploy/crds. */
+function chartCrdChanges(root: string): ChartCrdChange[] {
   const source = join(root, GENERATED_CRDS_DIR);
   const target = join(root, CHART_CRDS_DIR);
   const wanted = yamlFiles(source);
   const present = new Set(yamlFiles(target));
-  const problems: string[] = [];
+  const changes: ChartCrdChange[] = [];
   for (const file of wanted) {
-    if (!present.has(file)) problems.push(`missing: ${CHART_CRDS_DIR}/${file}`);
-    else if (!readFileSync(join(source, file)).equals(readFileSync(join(target, file)))) problems.push(`stale: ${CHART_CRDS_DIR}/${file}`);
+    if (!present.has(file)) changes.push({ file, problem: 'missing' });
+    else if (!readFileSync(join(source, file)).equals(readFileSync(join(target, file)))) changes.push({ file, problem: 'stale' });
   }
   for (const file of present) {
-    if (!wanted.includes(file)) problems.push(`not generated: ${CHART_CRDS_DIR}/${file}`);
+    if (!wanted.includes(file)) changes.push({ file, problem: 'not generated' });
   }
-  return problems;
+  return changes;
+}
+
+/** How the chart's crds/ folder differs from deploy/crds, one line per file; empty when identical. */
+export function chartCrdDifferences(root: string = defaultRoot): string[] {
+  return chartCrdChanges(root).map(({ file, problem }) => `${problem}: ${CHART_CRDS_DIR}/${file}`);
 }
 
 /** Makes the chart's crds/ folder equal to deploy/crds; returns what it changed. */
 export function syncChartCrds(root: string = defaultRoot): string[] {
-  const source = join(root, GENERATED_CRDS_DIR);
-  const target = join(root, CHART_CRDS_DIR);
-  const wanted = yamlFiles(source);
-  if (wanted.length === 0) throw new Error(`${GENERATED_CRDS_DIR} holds no CRDs; run \`npm run generate\` first`);
-  mkdirSync(target, { recursive: true });
-  const changed: string[] = [];
-  for (const file of wanted) {
-    const from = join(source, file);
-    const to = join(target, file);
-    if (existsSync(to) && readFileSync(from).equals(readFileSync(to))) continue;
-    copyFileSync(from, to);
-    changed.push(`wrote ${CHART_CRDS_DIR}/${file}`);
-  }
-  for (const file of yamlFiles(target)) {
-    if (wanted.includes(file)) continue;
-    rmSync(join(target, file));
-    changed.push(`removed ${CHART_CRDS_DIR}/${file}`);
-  }
-  return changed;
+  if (yamlFiles(join(root, GENERATED_CRDS_DIR)).length === 0) throw new Error(`${GENERATED_CRDS_DIR} holds no CRDs; run \`npm run generate\` first`);
+  mkdirSync(join(root, CHART_CRDS_DIR), { recursive: true });
+  return chartCrdChanges(root).map(({ file, problem }) => {
+    const to = join(root, CHART_CRDS_DIR, file);
+    if (problem === 'not generated') {
+      rmSync(to);
+      return `removed ${CHART_CRDS_DIR}/${file}`;
+    }
+    copyFileSync(join(root, GENERATED_CRDS_DIR, file), to);
+    return `wrote ${CHART_CRDS_DIR}/${file}`;
+  });
 }
 
 function main(): void {
