@@ -3,9 +3,10 @@
  * defaults and validation their registries apply.
  */
 import { AGE_COLUMN } from './builtin-columns.js';
+import { builtinDefinition, builtinSchema } from './builtin-definition.js';
 import { metadataFieldLabels, type FieldLabelReader } from './field-selector.js';
 import { isJsonObject, jsonEqual, type KubeObject } from './kube-object.js';
-import { ALL_VERBS, type ResourceDefinition } from './resource-definition.js';
+import type { ResourceDefinition } from './resource-definition.js';
 import type { JsonSchemaProps, StatusCause } from './schema-validation.js';
 import { badRequest, cause } from './status-errors.js';
 
@@ -15,31 +16,6 @@ const CONFIG_KEY_MSG =
 const MAX_SECRET_BYTES = 1024 * 1024;
 
 const stringMap: JsonSchemaProps = { type: 'object', additionalProperties: { type: 'string' } };
-const meta: JsonSchemaProps = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-
-function coreDef(partial: Partial<ResourceDefinition> & Pick<ResourceDefinition, 'resource' | 'kind' | 'singular'>): ResourceDefinition {
-  return {
-    group: '',
-    version: 'v1',
-    listKind: `${partial.kind}List`,
-    namespaced: true,
-    shortNames: [],
-    categories: [],
-    verbs: ALL_VERBS,
-    statusSubresource: false,
-    storageKey: `core/${partial.resource}`,
-    hasGeneration: false,
-    allowUnconditionalUpdate: true,
-    allowCreateOnUpdate: false,
-    returnDeletedObject: false,
-    strategicMerge: true,
-    isCustomResource: false,
-    schemaErrorsAreDecodeErrors: true,
-    fieldLabels: metadataFieldLabels(),
-    columns: [AGE_COLUMN],
-    ...partial,
-  };
-}
 
 function validateKeys(field: string, map: unknown): StatusCause[] {
   if (!isJsonObject(map)) return [];
@@ -94,23 +70,13 @@ const secretTypeRequiredKeys: Record<string, string[]> = {
 export function secretDefinition(): ResourceDefinition {
   const fieldLabels = new Map<string, FieldLabelReader>(metadataFieldLabels());
   fieldLabels.set('type', (o) => (typeof o.type === 'string' ? o.type : ''));
-  return coreDef({
+  return builtinDefinition({
+    group: '',
     resource: 'secrets',
     kind: 'Secret',
     singular: 'secret',
     fieldLabels,
-    schema: {
-      type: 'object',
-      properties: {
-        apiVersion: { type: 'string' },
-        kind: { type: 'string' },
-        metadata: meta,
-        data: stringMap,
-        stringData: stringMap,
-        type: { type: 'string' },
-        immutable: { type: 'boolean' },
-      },
-    },
+    schema: builtinSchema({ data: stringMap, stringData: stringMap, type: { type: 'string' }, immutable: { type: 'boolean' } }),
     columns: [
       { name: 'Type', type: 'string', cell: (o) => o.type ?? '' },
       { name: 'Data', type: 'integer', cell: (o) => countKeys(o.data) },
@@ -137,22 +103,13 @@ export function secretDefinition(): ResourceDefinition {
 }
 
 export function configMapDefinition(): ResourceDefinition {
-  return coreDef({
+  return builtinDefinition({
+    group: '',
     resource: 'configmaps',
     kind: 'ConfigMap',
     singular: 'configmap',
     shortNames: ['cm'],
-    schema: {
-      type: 'object',
-      properties: {
-        apiVersion: { type: 'string' },
-        kind: { type: 'string' },
-        metadata: meta,
-        data: stringMap,
-        binaryData: stringMap,
-        immutable: { type: 'boolean' },
-      },
-    },
+    schema: builtinSchema({ data: stringMap, binaryData: stringMap, immutable: { type: 'boolean' } }),
     columns: [{ name: 'Data', type: 'integer', cell: (o) => countKeys(o.data, o.binaryData) }, AGE_COLUMN],
     validate(obj, old) {
       const causes = [...validateKeys('data', obj.data), ...validateKeys('binaryData', obj.binaryData)];
@@ -187,7 +144,8 @@ export function namespaceDefinition(): ResourceDefinition {
   const fieldLabels = new Map<string, FieldLabelReader>(metadataFieldLabels());
   fieldLabels.delete('metadata.namespace');
   fieldLabels.set('status.phase', (o) => (isJsonObject(o.status) && typeof o.status.phase === 'string' ? o.status.phase : ''));
-  return coreDef({
+  return builtinDefinition({
+    group: '',
     resource: 'namespaces',
     kind: 'Namespace',
     singular: 'namespace',
@@ -196,22 +154,16 @@ export function namespaceDefinition(): ResourceDefinition {
     statusSubresource: true,
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     fieldLabels,
-    schema: {
-      type: 'object',
-      properties: {
-        apiVersion: { type: 'string' },
-        kind: { type: 'string' },
-        metadata: meta,
-        spec: { type: 'object', properties: { finalizers: { type: 'array', items: { type: 'string' } } } },
-        status: {
-          type: 'object',
-          properties: {
-            phase: { type: 'string' },
-            conditions: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          },
+    schema: builtinSchema({
+      spec: { type: 'object', properties: { finalizers: { type: 'array', items: { type: 'string' } } } },
+      status: {
+        type: 'object',
+        properties: {
+          phase: { type: 'string' },
+          conditions: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
         },
       },
-    },
+    }),
     columns: [
       { name: 'Status', type: 'string', cell: (o) => (isJsonObject(o.status) ? (o.status.phase ?? '') : '') },
       AGE_COLUMN,

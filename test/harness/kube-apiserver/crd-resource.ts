@@ -3,14 +3,14 @@
  * status (acceptedNames, conditions, storedVersions) the apiextensions controllers write.
  */
 import { CREATED_AT_COLUMN } from './builtin-columns.js';
-import { metadataFieldLabels } from './field-selector.js';
+import { builtinDefinition } from './builtin-definition.js';
 import { isJsonObject, nowTimestamp, type JsonObject, type KubeObject } from './kube-object.js';
 import { validateName } from './object-meta-validation.js';
-import { ALL_VERBS, type ResourceDefinition } from './resource-definition.js';
+import type { ResourceDefinition } from './resource-definition.js';
 import { jsonSchemaPropsSchema, type StatusCause } from './schema-validation.js';
 import { cause } from './status-errors.js';
 
-export const CRD_GROUP = 'apiextensions.k8s.io';
+const CRD_GROUP = 'apiextensions.k8s.io';
 export const CRD_STORAGE_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 /** The finalizer apiextensions puts on every CRD so its custom resources are deleted before it. */
 export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
@@ -156,27 +156,18 @@ function storageVersion(obj: KubeObject): string | undefined {
 }
 
 export function crdDefinition(): ResourceDefinition {
-  return {
+  return builtinDefinition({
     group: CRD_GROUP,
-    version: 'v1',
     resource: 'customresourcedefinitions',
     kind: 'CustomResourceDefinition',
-    listKind: 'CustomResourceDefinitionList',
     singular: 'customresourcedefinition',
     namespaced: false,
     shortNames: ['crd', 'crds'],
     categories: ['api-extensions'],
-    verbs: ALL_VERBS,
     statusSubresource: true,
     storageKey: CRD_STORAGE_KEY,
     hasGeneration: true,
     allowUnconditionalUpdate: false,
-    allowCreateOnUpdate: false,
-    returnDeletedObject: false,
-    strategicMerge: true,
-    isCustomResource: false,
-    schemaErrorsAreDecodeErrors: true,
-    fieldLabels: metadataFieldLabels(),
     columns: [CREATED_AT_COLUMN],
     listMapKeys: (path) => {
       const p = path.join('.');
@@ -197,7 +188,7 @@ export function crdDefinition(): ResourceDefinition {
       obj.status = { ...status, storedVersions: sv && !stored.includes(sv) ? [...stored, sv] : stored };
     },
     validate: (obj) => validateCrd(obj),
-  };
+  });
 }
 
 /** The status the apiextensions controllers settle on for a CRD whose names are free. */

@@ -3,11 +3,12 @@
  * the same objects, with the events.k8s.io field names (regarding, note, reportingController, deprecated*)
  * mapped onto the core ones.
  */
+import { builtinDefinition, builtinSchema } from './builtin-definition.js';
 import { metadataFieldLabels, type FieldLabelReader } from './field-selector.js';
 import { ageOf } from './human-duration.js';
 import { isJsonObject, type JsonObject, type KubeObject } from './kube-object.js';
 import { validateQualifiedName } from './object-meta-validation.js';
-import { ALL_VERBS, type ResourceDefinition } from './resource-definition.js';
+import type { ResourceDefinition } from './resource-definition.js';
 import type { JsonSchemaProps, StatusCause } from './schema-validation.js';
 import { cause } from './status-errors.js';
 
@@ -41,12 +42,8 @@ const series: JsonSchemaProps = {
   properties: { count: { type: 'integer' }, lastObservedTime: { type: 'string' } },
 };
 const source: JsonSchemaProps = { type: 'object', properties: { component: { type: 'string' }, host: { type: 'string' } } };
-const meta: JsonSchemaProps = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 
 const shared: Record<string, JsonSchemaProps> = {
-  apiVersion: { type: 'string' },
-  kind: { type: 'string' },
-  metadata: meta,
   eventTime: { type: 'string', nullable: true },
   series,
   reportingInstance: { type: 'string' },
@@ -56,33 +53,27 @@ const shared: Record<string, JsonSchemaProps> = {
   type: { type: 'string' },
 };
 
-const coreSchema: JsonSchemaProps = {
-  type: 'object',
-  properties: {
-    ...shared,
-    involvedObject: objectReference,
-    message: { type: 'string' },
-    reportingComponent: { type: 'string' },
-    source,
-    firstTimestamp: { type: 'string', nullable: true },
-    lastTimestamp: { type: 'string', nullable: true },
-    count: { type: 'integer' },
-  },
-};
+const coreSchema = builtinSchema({
+  ...shared,
+  involvedObject: objectReference,
+  message: { type: 'string' },
+  reportingComponent: { type: 'string' },
+  source,
+  firstTimestamp: { type: 'string', nullable: true },
+  lastTimestamp: { type: 'string', nullable: true },
+  count: { type: 'integer' },
+});
 
-const eventsV1Schema: JsonSchemaProps = {
-  type: 'object',
-  properties: {
-    ...shared,
-    regarding: objectReference,
-    note: { type: 'string' },
-    reportingController: { type: 'string' },
-    deprecatedSource: source,
-    deprecatedFirstTimestamp: { type: 'string', nullable: true },
-    deprecatedLastTimestamp: { type: 'string', nullable: true },
-    deprecatedCount: { type: 'integer' },
-  },
-};
+const eventsV1Schema = builtinSchema({
+  ...shared,
+  regarding: objectReference,
+  note: { type: 'string' },
+  reportingController: { type: 'string' },
+  deprecatedSource: source,
+  deprecatedFirstTimestamp: { type: 'string', nullable: true },
+  deprecatedLastTimestamp: { type: 'string', nullable: true },
+  deprecatedCount: { type: 'integer' },
+});
 
 function str(o: JsonObject, key: string): string {
   const v = o[key];
@@ -180,46 +171,33 @@ function eventsV1CreateRules(e: KubeObject): StatusCause[] {
   return causes;
 }
 
-function baseDef(): Omit<ResourceDefinition, 'group' | 'schema' | 'columns'> {
-  return {
-    version: 'v1',
+/** Both APIs serve one store; Events are the one kind here a PUT may create. */
+function eventDefinition(group: string, rest: Partial<ResourceDefinition>): ResourceDefinition {
+  return builtinDefinition({
+    group,
     resource: 'events',
     kind: 'Event',
-    listKind: 'EventList',
     singular: 'event',
-    namespaced: true,
     shortNames: ['ev'],
-    categories: [],
-    verbs: ALL_VERBS,
-    statusSubresource: false,
     storageKey: STORAGE_KEY,
-    hasGeneration: false,
-    allowUnconditionalUpdate: true,
     allowCreateOnUpdate: true,
-    returnDeletedObject: false,
-    strategicMerge: true,
-    isCustomResource: false,
-    schemaErrorsAreDecodeErrors: true,
     fieldLabels: fieldLabels(),
-  };
+    ...rest,
+  });
 }
 
 export function coreEventDefinition(): ResourceDefinition {
-  return {
-    ...baseDef(),
-    group: '',
+  return eventDefinition('', {
     schema: coreSchema,
     columns: columns((o) => o),
     validate: (obj) => legacyValidate(obj, 'reportingComponent'),
-  };
+  });
 }
 
 export function eventsV1Definition(): ResourceDefinition {
   const toStorage = (o: KubeObject): KubeObject => rename(o, 0);
   const fromStorage = (o: KubeObject): KubeObject => rename(o, 1);
-  return {
-    ...baseDef(),
-    group: 'events.k8s.io',
+  return eventDefinition('events.k8s.io', {
     schema: eventsV1Schema,
     columns: columns(toStorage),
     // Validation runs on the storage form; field paths are the core names, as kube reports them.
@@ -230,6 +208,5 @@ export function eventsV1Definition(): ResourceDefinition {
     },
     toStorage,
     fromStorage,
-  };
+  });
 }
-

@@ -2,54 +2,32 @@
  * coordination.k8s.io/v1 Leases, the lock leader election takes.
  */
 import { AGE_COLUMN } from './builtin-columns.js';
-import { metadataFieldLabels } from './field-selector.js';
+import { builtinDefinition, builtinSchema } from './builtin-definition.js';
 import { isJsonObject } from './kube-object.js';
-import { ALL_VERBS, type ResourceDefinition } from './resource-definition.js';
+import type { ResourceDefinition } from './resource-definition.js';
 import type { StatusCause } from './schema-validation.js';
 import { cause } from './status-errors.js';
 
 export function leaseDefinition(): ResourceDefinition {
-  return {
+  return builtinDefinition({
     group: 'coordination.k8s.io',
-    version: 'v1',
     resource: 'leases',
     kind: 'Lease',
-    listKind: 'LeaseList',
     singular: 'lease',
-    namespaced: true,
-    shortNames: [],
-    categories: [],
-    verbs: ALL_VERBS,
-    statusSubresource: false,
-    storageKey: 'coordination.k8s.io/leases',
-    hasGeneration: false,
-    allowUnconditionalUpdate: true,
-    allowCreateOnUpdate: false,
-    returnDeletedObject: false,
-    strategicMerge: true,
-    isCustomResource: false,
-    schemaErrorsAreDecodeErrors: true,
-    fieldLabels: metadataFieldLabels(),
-    schema: {
-      type: 'object',
-      properties: {
-        apiVersion: { type: 'string' },
-        kind: { type: 'string' },
-        metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-        spec: {
-          type: 'object',
-          properties: {
-            holderIdentity: { type: 'string', nullable: true },
-            leaseDurationSeconds: { type: 'integer', nullable: true },
-            acquireTime: { type: 'string', nullable: true },
-            renewTime: { type: 'string', nullable: true },
-            leaseTransitions: { type: 'integer', nullable: true },
-            strategy: { type: 'string', nullable: true },
-            preferredHolder: { type: 'string', nullable: true },
-          },
+    schema: builtinSchema({
+      spec: {
+        type: 'object',
+        properties: {
+          holderIdentity: { type: 'string', nullable: true },
+          leaseDurationSeconds: { type: 'integer', nullable: true },
+          acquireTime: { type: 'string', nullable: true },
+          renewTime: { type: 'string', nullable: true },
+          leaseTransitions: { type: 'integer', nullable: true },
+          strategy: { type: 'string', nullable: true },
+          preferredHolder: { type: 'string', nullable: true },
         },
       },
-    },
+    }),
     columns: [
       {
         name: 'Holder',
@@ -71,5 +49,5 @@ export function leaseDefinition(): ResourceDefinition {
       }
       return causes;
     },
-  };
+  });
 }
