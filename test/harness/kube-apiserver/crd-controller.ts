@@ -17,17 +17,11 @@ export class CrdController {
     private readonly onResourceRemoved: (storageKey: string) => void,
   ) {}
 
-  private crdDef() {
-    const def = this.ctx.registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
-    if (!def) throw new Error('the CustomResourceDefinition resource is not registered');
-    return def;
-  }
-
   /** Reacts to a committed CRD change. */
   sync(type: WatchEventType, crd: KubeObject): void {
     const name = crd.metadata.name ?? '';
     if (type === 'DELETED') {
-      const keys = new Set((this.ctx.registry.all().filter((d) => d.isCustomResource && `${d.resource}.${d.group}` === name)).map((d) => d.storageKey));
+      const keys = new Set(this.ctx.registry.customDefinitions(name).map((d) => d.storageKey));
       this.ctx.registry.removeCustom(name);
       for (const key of keys) {
         this.ctx.hub.forget(key);
@@ -39,7 +33,7 @@ export class CrdController {
     if (crd.metadata.deletionTimestamp) return;
     const status = establishedStatus(crd);
     if (!jsonEqual(status, crd.status)) {
-      systemUpdate(this.ctx, this.crdDef(), crd, (o) => {
+      systemUpdate(this.ctx, this.ctx.registry.crds, crd, (o) => {
         o.status = status;
       });
     }
@@ -51,7 +45,7 @@ export class CrdController {
     for (const crd of this.ctx.store.list(CRD_STORAGE_KEY)) {
       if (!crd.metadata.deletionTimestamp || !(crd.metadata.finalizers ?? []).includes(CRD_CLEANUP_FINALIZER)) continue;
       const name = crd.metadata.name ?? '';
-      const def = this.ctx.registry.all().find((d) => d.isCustomResource && `${d.resource}.${d.group}` === name);
+      const def = this.ctx.registry.customDefinitions(name)[0];
       const instances = def ? this.ctx.store.list(def.storageKey) : [];
       for (const obj of instances) {
         if (!def || obj.metadata.deletionTimestamp) continue;
@@ -63,7 +57,7 @@ export class CrdController {
         }
       }
       if (!def || this.ctx.store.list(def.storageKey).length === 0) {
-        systemUpdate(this.ctx, this.crdDef(), crd, (o) => {
+        systemUpdate(this.ctx, this.ctx.registry.crds, crd, (o) => {
           const rest = (o.metadata.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER);
           if (rest.length > 0) o.metadata.finalizers = rest;
           else delete o.metadata.finalizers;

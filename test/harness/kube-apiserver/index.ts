@@ -108,14 +108,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const counter = new RequestCounter();
 
   const system = { manager: 'kube-apiserver', fieldValidation: 'Ignore' as const, dryRun: false };
-  const nsDef = registry.find('', 'v1', 'namespaces');
-  const crdDef = registry.find('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
-  if (!nsDef || !crdDef) throw new Error('built-in resources missing');
-  for (const name of SYSTEM_NAMESPACES) createObject(ctx, nsDef, undefined, { metadata: { name } }, system);
+  for (const name of SYSTEM_NAMESPACES) createObject(ctx, registry.namespaces, undefined, { metadata: { name } }, system);
   if (options.crdDir) {
     for (const { file, crd } of readCrdDirectory(options.crdDir)) {
       try {
-        createObject(ctx, crdDef, undefined, crd, { ...system, fieldValidation: 'Strict' });
+        createObject(ctx, registry.crds, undefined, crd, { ...system, fieldValidation: 'Strict' });
       } catch (err) {
         controllers.close();
         throw new Error(`crdDir: ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

@@ -8,8 +8,7 @@ import { isJsonObject } from './kube-object.js';
 import { systemUpdate } from './write-pipeline.js';
 
 export function finalizeNamespaces(ctx: ApiContext): boolean {
-  const nsDef = ctx.registry.find('', 'v1', 'namespaces');
-  if (!nsDef) return false;
+  const nsDef = ctx.registry.namespaces;
   let changed = false;
   for (const ns of ctx.store.list(nsDef.storageKey)) {
     if (!ns.metadata.deletionTimestamp) continue;

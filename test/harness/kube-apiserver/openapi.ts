@@ -151,12 +151,10 @@ const objectMetaSchema: JsonObject = {
   },
 };
 
-export function openApiV3Document(registry: ResourceRegistry, group: string, version: string): JsonObject | undefined {
-  const defs = registry.resourcesIn(group, version);
-  if (defs.length === 0) return undefined;
+function buildDocument(registry: ResourceRegistry, group: string, version: string): JsonObject {
   const paths: Record<string, JsonObject> = {};
   const schemas: Record<string, JsonObject> = { [OBJECT_META_REF]: objectMetaSchema };
-  for (const def of defs) {
+  for (const def of registry.resourcesIn(group, version)) {
     Object.assign(paths, pathsFor(def));
     schemas[schemaName(def)] = kindSchema(def);
     schemas[schemaName(def, def.listKind)] = listSchema(def);
@@ -173,15 +171,38 @@ function hashOf(doc: JsonObject): string {
   return createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase();
 }
 
-export function openApiV3Root(registry: ResourceRegistry): JsonObject {
-  const paths: Record<string, JsonObject> = {};
+interface Published {
+  revision: number;
+  /** By group-version path (`apis/<group>/<version>`). */
+  documents: Map<string, { document: JsonObject; hash: string }>;
+}
+
+const published = new WeakMap<ResourceRegistry, Published>();
+
+/**
+ * Every document with its hash. They change only when the served resources do, so they are built
+ * once per registry revision rather than on each of kubectl's requests (the root alone hashes all).
+ */
+function documents(registry: ResourceRegistry): Published['documents'] {
+  const cached = published.get(registry);
+  if (cached?.revision === registry.revision) return cached.documents;
+  const built: Published['documents'] = new Map();
   for (const g of registry.groups()) {
     for (const v of g.versions) {
-      const doc = openApiV3Document(registry, g.name, v);
-      if (!doc) continue;
-      const path = gvPath(g.name, v);
-      paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(doc)}` };
+      const document = buildDocument(registry, g.name, v);
+      built.set(gvPath(g.name, v), { document, hash: hashOf(document) });
     }
   }
+  published.set(registry, { revision: registry.revision, documents: built });
+  return built;
+}
+
+export function openApiV3Document(registry: ResourceRegistry, group: string, version: string): JsonObject | undefined {
+  return documents(registry).get(gvPath(group, version))?.document;
+}
+
+export function openApiV3Root(registry: ResourceRegistry): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const [path, { hash }] of documents(registry)) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` };
   return { paths };
 }

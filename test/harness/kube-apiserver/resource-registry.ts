@@ -17,7 +17,7 @@ export interface ApiGroupVersions {
 const BUILTIN_GROUP_ORDER = ['', 'apiextensions.k8s.io', 'coordination.k8s.io', 'events.k8s.io'];
 
 /** kube's version priority: GA before beta before alpha, higher numbers first, others alphabetically last. */
-export function compareKubeVersions(a: string, b: string): number {
+function compareKubeVersions(a: string, b: string): number {
   const parse = (v: string): [number, number, number] | undefined => {
     const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
     if (!m) return undefined;
@@ -37,20 +37,32 @@ export function compareKubeVersions(a: string, b: string): number {
 }
 
 export class ResourceRegistry {
+  /** The built-ins the server's own controllers write to. */
+  readonly namespaces = namespaceDefinition();
+  readonly crds = crdDefinition();
   private readonly builtins: ResourceDefinition[] = [
-    namespaceDefinition(),
+    this.namespaces,
     secretDefinition(),
     configMapDefinition(),
     coreEventDefinition(),
     eventsV1Definition(),
     leaseDefinition(),
-    crdDefinition(),
+    this.crds,
   ];
   /** CRD name → the definitions it serves. */
   private readonly custom = new Map<string, ResourceDefinition[]>();
+  /** all(), kept until the served set changes: every request looks its resource up here. */
+  private served: ResourceDefinition[] | undefined;
+  private changes = 0;
 
-  all(): ResourceDefinition[] {
-    return [...this.builtins, ...[...this.custom.values()].flat()];
+  /** Grows whenever the served resources change; documents derived from them are cached against it. */
+  get revision(): number {
+    return this.changes;
+  }
+
+  all(): readonly ResourceDefinition[] {
+    this.served ??= [...this.builtins, ...[...this.custom.values()].flat()];
+    return this.served;
   }
 
   find(group: string, version: string, resource: string): ResourceDefinition | undefined {
@@ -68,17 +80,25 @@ export class ResourceRegistry {
     return [...seen.values()];
   }
 
+  /** The definitions a CRD serves (one per served version), none when it serves nothing. */
+  customDefinitions(crdName: string): readonly ResourceDefinition[] {
+    return this.custom.get(crdName) ?? [];
+  }
+
   setCustom(crdName: string, defs: ResourceDefinition[]): void {
     if (defs.length === 0) this.custom.delete(crdName);
     else this.custom.set(crdName, defs);
+    this.changed();
   }
 
   removeCustom(crdName: string): void {
     this.custom.delete(crdName);
+    this.changed();
   }
 
-  isCustomGroup(group: string): boolean {
-    return [...this.custom.values()].some((defs) => defs.some((d) => d.group === group));
+  private changed(): void {
+    this.served = undefined;
+    this.changes += 1;
   }
 
   groups(): ApiGroupVersions[] {

@@ -68,7 +68,7 @@ function checkTypeMeta(def: ResourceDefinition, body: JsonObject): void {
 }
 
 /** Paths (outside metadata) present in `before` that pruning removed from `after`. */
-export function prunedPaths(before: unknown, after: unknown, path = ''): string[] {
+function prunedPaths(before: unknown, after: unknown, path = ''): string[] {
   if (Array.isArray(before) && Array.isArray(after)) {
     return before.flatMap((item, i) => prunedPaths(item, after[i], `${path}[${i}]`));
   }
@@ -157,8 +157,7 @@ function crdIsTerminating(ctx: ApiContext, def: ResourceDefinition): boolean {
 
 function checkNamespaceAcceptsContent(ctx: ApiContext, def: ResourceDefinition, namespace: string | undefined, name: string): void {
   if (!def.namespaced) return;
-  const nsDef = ctx.registry.find('', 'v1', 'namespaces');
-  const ns = nsDef && namespace ? ctx.store.get(nsDef.storageKey, undefined, namespace) : undefined;
+  const ns = namespace ? ctx.store.get(ctx.registry.namespaces.storageKey, undefined, namespace) : undefined;
   if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace ?? '');
   if (ns.metadata.deletionTimestamp) {
     throw forbidden(groupResource(def), name, `unable to create new content in namespace ${namespace} because it is being terminated`);
@@ -234,7 +233,7 @@ function invalidResourceVersionCause(): StatusCause {
  * Whether the object now has a deletionTimestamp and nothing left holding it. Namespaces are also held by
  * spec.finalizers, which only the namespace controller clears.
  */
-export function readyToRemove(def: ResourceDefinition, obj: KubeObject): boolean {
+function readyToRemove(def: ResourceDefinition, obj: KubeObject): boolean {
   if (!obj.metadata.deletionTimestamp || (obj.metadata.finalizers ?? []).length > 0) return false;
   if (def.group === '' && def.resource === 'namespaces') {
     const spec = isJsonObject(obj.spec) ? obj.spec : {};
