@@ -24,6 +24,7 @@
  * arithmetic yields a double where cel-go's type checker would have rejected the rule.
  */
 import { CelDouble, parseCel, UnsupportedCelError, type CelExpr } from './cel-parser.js';
+import { memoize } from './memoize.js';
 
 export { CelDouble, CelSyntaxError, UnsupportedCelError } from './cel-parser.js';
 
@@ -48,14 +49,10 @@ export interface CompiledCel {
   evaluate(vars: CelVariables): unknown;
 }
 
-const cache = new Map<string, CompiledCel>();
-
 /** Parses and checks `source` once; throws UnsupportedCelError or CelSyntaxError. */
-export function compileCel(source: string): CompiledCel {
-  const hit = cache.get(source);
-  if (hit) return hit;
+export const compileCel = memoize((source: string): CompiledCel => {
   const { ast, usesOldSelf } = parseCel(source);
-  const compiled: CompiledCel = {
+  return {
     source,
     usesOldSelf,
     evaluate(vars) {
@@ -64,9 +61,7 @@ export function compileCel(source: string): CompiledCel {
       return toJson(new Evaluator(source).eval(ast, env));
     },
   };
-  cache.set(source, compiled);
-  return compiled;
-}
+});
 
 export function evaluateCel(source: string, vars: CelVariables): unknown {
   return compileCel(source).evaluate(vars);
@@ -102,15 +97,6 @@ function toJson(v: unknown): unknown {
   return v;
 }
 
-function typeName(v: unknown): string {
-  if (v === null || v === undefined) return 'null_type';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'string') return 'string';
-  if (isNumeric(v)) return isDouble(v) ? 'double' : 'int';
-  if (Array.isArray(v)) return 'list';
-  return 'map';
-}
-
 function noOverload(): never {
   throw new CelEvaluationError('no such overload');
 }
@@ -126,7 +112,7 @@ export function unescapeCelFieldName(name: string): string {
   );
 }
 
-export function celEquals(a: unknown, b: unknown): boolean {
+function celEquals(a: unknown, b: unknown): boolean {
   if (a === undefined) a = null;
   if (b === undefined) b = null;
   if (isNumeric(a) && isNumeric(b)) return numericValue(a) === numericValue(b);
@@ -206,7 +192,8 @@ function codePoints(s: string): string[] {
   return [...s];
 }
 
-function toRegExp(pattern: string): RegExp {
+/** Rules match against a few fixed patterns on every write: each is compiled once. */
+const toRegExp = memoize((pattern: string): RegExp => {
   let flags = 'u';
   let source = pattern;
   const inline = /^\(\?([imsU]+)\)/.exec(source);
@@ -222,7 +209,7 @@ function toRegExp(pattern: string): RegExp {
   } catch (err) {
     throw new CelEvaluationError(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
   }
-}
+});
 
 function asString(v: unknown): string {
   return typeof v === 'string' ? v : noOverload();
@@ -565,9 +552,4 @@ class Evaluator {
         throw new UnsupportedCelError(this.source, `the function ${fn}()`);
     }
   }
-}
-
-/** The name cel-go gives a value's type, for messages. */
-export function celTypeName(value: unknown): string {
-  return typeName(fromJson(value));
 }

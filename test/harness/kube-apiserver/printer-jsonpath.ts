@@ -4,6 +4,7 @@
  * bare `@.field` for existence).
  */
 import { isJsonObject } from './kube-object.js';
+import { memoize } from './memoize.js';
 
 type Step =
   | { kind: 'field'; name: string }
@@ -27,7 +28,7 @@ function parseLiteral(text: string): string | number | boolean {
   return t;
 }
 
-export function parseJsonPath(path: string): Step[] {
+function parseJsonPath(path: string): Step[] {
   let text = path.trim();
   if (text.startsWith('{') && text.endsWith('}')) text = text.slice(1, -1).trim();
   if (text.startsWith('$')) text = text.slice(1);
@@ -145,7 +146,10 @@ function applySteps(nodes: unknown[], steps: Step[]): unknown[] {
   return current;
 }
 
+/** A CRD's few columns and selectable fields are read for every row and watch event: parse each once. */
+const parsedPath = memoize(parseJsonPath);
+
 /** All values the path selects in `data` (empty when nothing matches). */
 export function evaluateJsonPath(path: string, data: unknown): unknown[] {
-  return applySteps([data], parseJsonPath(path));
+  return applySteps([data], parsedPath(path));
 }

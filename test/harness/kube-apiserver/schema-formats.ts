@@ -6,6 +6,18 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
+// Built once here rather than per checked value.
+const RGB_BYTE = '\\s*(0|[1-9]\\d?|1\\d\\d?|2[0-4]\\d|25[0-5])\\s*';
+const RGB_COLOR = new RegExp(`^rgb\\(${RGB_BYTE},${RGB_BYTE},${RGB_BYTE}\\)$`);
+const EMAIL_ATOM = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~]+";
+const EMAIL_DOT_ATOM = `${EMAIL_ATOM}(?:\\.${EMAIL_ATOM})*`;
+const EMAIL_ADDRESS = new RegExp(`^(?:${EMAIL_DOT_ATOM}|"[^"\\\\]*")@${EMAIL_DOT_ATOM}$`);
+const HOSTNAME_LABEL = '[a-zA-Z0-9\\p{S}\\p{L}]';
+const HOSTNAME = new RegExp(
+  `^(${HOSTNAME_LABEL}((-?${HOSTNAME_LABEL}{0,62})?)|(${HOSTNAME_LABEL}(([a-zA-Z0-9\\-\\p{S}\\p{L}]{0,61}${HOSTNAME_LABEL})?)(\\.)){1,}(${HOSTNAME_LABEL})(-?${HOSTNAME_LABEL}){1,62})$`,
+  'u',
+);
+
 const STRING_FORMATS: Record<string, (s: string) => boolean> = {
   bsonobjectid: (s) => /^[0-9a-fA-F]{24}$/.test(s),
   uri: isRequestUri,
@@ -25,10 +37,7 @@ const STRING_FORMATS: Record<string, (s: string) => boolean> = {
   creditcard: isCreditCard,
   ssn: (s) => s.length >= 9 && /^\d{3}[- ]?\d{2}[- ]?\d{4}$/.test(s),
   hexcolor: (s) => /^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(s),
-  rgbcolor: (s) => {
-    const byte = '\\s*(0|[1-9]\\d?|1\\d\\d?|2[0-4]\\d|25[0-5])\\s*';
-    return new RegExp(`^rgb\\(${byte},${byte},${byte}\\)$`).test(s);
-  },
+  rgbcolor: (s) => RGB_COLOR.test(s),
   byte: (s) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/.test(s),
   password: () => true,
   date: isFullDate,
@@ -126,18 +135,11 @@ function isRequestUri(s: string): boolean {
 function isEmail(s: string): boolean {
   const angle = /^[^<>]*<([^<>]+)>$/.exec(s.trim());
   const address = angle ? (angle[1] ?? '') : s.trim();
-  const atom = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~]+";
-  const dotAtom = `${atom}(?:\\.${atom})*`;
-  return new RegExp(`^(?:${dotAtom}|"[^"\\\\]*")@${dotAtom}$`).test(address);
+  return EMAIL_ADDRESS.test(address);
 }
 
 function isHostname(s: string): boolean {
-  const label = '[a-zA-Z0-9\\p{S}\\p{L}]';
-  const pattern = new RegExp(
-    `^(${label}((-?${label}{0,62})?)|(${label}(([a-zA-Z0-9\\-\\p{S}\\p{L}]{0,61}${label})?)(\\.)){1,}(${label})(-?${label}){1,62})$`,
-    'u',
-  );
-  if (!pattern.test(s)) return false;
+  if (!HOSTNAME.test(s)) return false;
   if (Buffer.byteLength(s) > 255) return false;
   return s.split('.').every((part) => Buffer.byteLength(part) <= 63);
 }

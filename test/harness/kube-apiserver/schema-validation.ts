@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { compileCel, CelEvaluationError, UnsupportedCelError } from './cel-subset.js';
 import { cloneJson, isJsonObject, jsonEqual } from './kube-object.js';
+import { memoize } from './memoize.js';
 import { effectiveFormat, stringFormatChecker } from './schema-formats.js';
 import {
   childPath,
@@ -37,7 +38,7 @@ export { UnsupportedCelError } from './cel-subset.js';
 
 const schemaTypes = z.enum(['string', 'integer', 'number', 'boolean', 'object', 'array']);
 
-export const validationRuleSchema = z.object({
+const validationRuleSchema = z.object({
   rule: z.string(),
   message: z.string().optional(),
   messageExpression: z.string().optional(),
@@ -149,7 +150,7 @@ export function validateAgainstSchema(
 }
 
 /** Pruning, null removal and defaulting: what the decoder does before validation and on read. */
-export function normalizeForSchema(schema: JsonSchemaProps, object: unknown): unknown {
+function normalizeForSchema(schema: JsonSchemaProps, object: unknown): unknown {
   const obj = cloneJson(object);
   prune(obj, schema, true);
   pruneNonNullableNulls(obj, schema);
@@ -339,18 +340,21 @@ function stringErrors(s: JsonSchemaProps, value: string, name: string): FieldErr
     return [openapiError('Invalid', name, value, inBody(name, `should be at least ${s.minLength} chars long`))];
   }
   if (s.pattern !== undefined && s.pattern !== '') {
-    let matches: boolean;
-    let shown = s.pattern;
-    try {
-      matches = new RegExp(s.pattern, 'u').test(value);
-    } catch (err) {
-      matches = false;
-      shown = `${s.pattern}, but pattern is invalid: ${(err as Error).message}`;
-    }
-    if (!matches) return [openapiError('Invalid', name, value, inBody(name, `should match '${shown}'`))];
+    const pattern = compiledPattern(s.pattern);
+    if (typeof pattern === 'string') return [openapiError('Invalid', name, value, inBody(name, `should match '${s.pattern}, but pattern is invalid: ${pattern}'`))];
+    if (!pattern.test(value)) return [openapiError('Invalid', name, value, inBody(name, `should match '${s.pattern}'`))];
   }
   return [];
 }
+
+/** A schema's patterns are few and checked on every write: each is compiled once (or its error kept). */
+const compiledPattern = memoize((source: string): RegExp | string => {
+  try {
+    return new RegExp(source, 'u');
+  } catch (err) {
+    return (err as Error).message;
+  }
+});
 
 function formatErrors(s: JsonSchemaProps, value: string, name: string): FieldError[] {
   const format = effectiveFormat(typesOf(s), s.format);
