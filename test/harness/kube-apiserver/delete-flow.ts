@@ -8,7 +8,7 @@ import { UNDELETABLE_NAMESPACES } from './core-resources.js';
 import { CRD_CLEANUP_FINALIZER, CRD_STORAGE_KEY, terminatingCondition } from './crd-resource.js';
 import { cloneJson, isJsonObject, jsonEqual, nowTimestamp, type JsonObject, type KubeObject } from './kube-object.js';
 import { groupResource, type ResourceDefinition } from './resource-definition.js';
-import { cause, conflict, forbidden, invalid, notFound, successStatus } from './status-errors.js';
+import { cause, conflict, forbidden, invalid, notFound, resourceDetails, successStatus } from './status-errors.js';
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -149,8 +149,7 @@ export function deleteObject(
 }
 
 function deletedStatus(def: ResourceDefinition, obj: KubeObject): unknown {
-  const details: { name: string; kind: string; uid?: string; group?: string } = { name: obj.metadata.name ?? '', kind: def.resource };
-  if (def.group) details.group = def.group;
+  const details = resourceDetails(groupResource(def), obj.metadata.name ?? '');
   if (obj.metadata.uid) details.uid = obj.metadata.uid;
   return successStatus(details);
 }

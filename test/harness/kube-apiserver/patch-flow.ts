@@ -19,7 +19,7 @@ import {
 } from './patch.js';
 import { PATCH_MEDIA_TYPES, type PatchType } from './request-body.js';
 import { apiVersionOf, groupResource, type ResourceDefinition } from './resource-definition.js';
-import { ApiError, badRequest, notFound, resourceNotServed, unsupportedMediaType, type StatusBody } from './status-errors.js';
+import { badRequest, notFound, resourceDetails, resourceNotServed, statusFailure, unsupportedMediaType, type ApiError } from './status-errors.js';
 import { createObject, updateObject, type WriteOptions, type WriteOutcome } from './write-pipeline.js';
 
 export interface PatchRequest {
@@ -32,23 +32,13 @@ export interface PatchRequest {
 
 function patchFailure(err: PatchError): ApiError {
   const reason = err.status === 409 ? 'Conflict' : err.status === 415 ? 'UnsupportedMediaType' : err.status === 400 ? 'BadRequest' : 'Invalid';
-  const body: StatusBody = {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: err.message,
-    reason,
-    code: err.status,
-  };
-  if (err.status === 422) body.details = { causes: [{ reason: 'UnexpectedServerResponse', message: err.detail, field: '' }] };
-  return new ApiError(body);
+  const details = err.status === 422 ? { causes: [{ reason: 'UnexpectedServerResponse', message: err.detail, field: '' }] } : undefined;
+  return statusFailure(err.status, reason, err.message, details);
 }
 
 function applyConflict(def: ResourceDefinition, name: string, conflicts: ApplyConflict[]): ApiError {
-  const details: StatusBody['details'] = { name, kind: def.resource, causes: applyConflictCauses(conflicts) };
-  if (def.group) details.group = def.group;
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: formatApplyConflicts(conflicts), reason: 'Conflict', details, code: 409 });
+  const details = { ...resourceDetails(groupResource(def), name), causes: applyConflictCauses(conflicts) };
+  return statusFailure(409, 'Conflict', formatApplyConflicts(conflicts), details);
 }
 
 function runPatchAlgorithm(def: ResourceDefinition, live: KubeObject, req: PatchRequest): unknown {

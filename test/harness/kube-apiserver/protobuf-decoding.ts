@@ -4,7 +4,7 @@
  * events). Only request bodies are decoded; answers are always JSON, which those clients also accept.
  */
 import { nowMicroTimestamp, nowTimestamp, type JsonObject } from './kube-object.js';
-import { badRequest, unsupportedMediaType } from './status-errors.js';
+import { ApiError, badRequest, unsupportedMediaType } from './status-errors.js';
 
 type FieldType = 'string' | 'bytes' | 'int' | 'bool' | 'time' | 'microtime' | 'map-string' | 'map-bytes' | MessageSpec;
 
@@ -246,7 +246,7 @@ export function decodeProtobufObject(body: Buffer): JsonObject {
     const raw = Buffer.from(typeof envelope.raw === 'string' ? envelope.raw : '', 'base64');
     return { apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, ...decodeMessage(raw, spec) };
   } catch (err) {
-    if (err instanceof Error && err.name === 'ApiError') throw err;
+    if (err instanceof ApiError) throw err;
     throw badRequest(`unable to decode protobuf body: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { parseMediaType } from './content-negotiation.js';
 import { decodeProtobufObject } from './protobuf-decoding.js';
-import { ApiError, badRequest, unsupportedMediaType } from './status-errors.js';
+import { badRequest, statusFailure, unsupportedMediaType } from './status-errors.js';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -25,17 +25,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buf.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new ApiError({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: 'the request body is too large',
-        reason: 'BadRequest',
-        code: 413,
-      });
-    }
+    if (size > MAX_BODY_BYTES) throw statusFailure(413, 'BadRequest', 'the request body is too large');
     chunks.push(buf);
   }
   return Buffer.concat(chunks);

@@ -53,11 +53,11 @@ export interface GroupKind {
   kind: string;
 }
 
-export function qualifiedResource(gr: GroupResource): string {
+function qualifiedResource(gr: GroupResource): string {
   return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
 }
 
-export function qualifiedKind(gk: GroupKind): string {
+function qualifiedKind(gk: GroupKind): string {
   return gk.group ? `${gk.kind}.${gk.group}` : gk.kind;
 }
 
@@ -76,34 +76,36 @@ export class ApiError extends Error {
   }
 }
 
-function failure(code: number, reason: StatusReason | undefined, message: string, details?: StatusDetails): ApiError {
+/** A Failure Status; the helpers below cover kube's usual ones. */
+export function statusFailure(code: number, reason: StatusReason | undefined, message: string, details?: StatusDetails): ApiError {
   const body: StatusBody = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code };
   if (reason) body.reason = reason;
   if (details) body.details = details;
   return new ApiError(body);
 }
 
-function resourceDetails(gr: GroupResource, name: string): StatusDetails {
+/** details naming one object: name, resource (as `kind`, as kube fills it) and group. */
+export function resourceDetails(gr: GroupResource, name: string): StatusDetails {
   const d: StatusDetails = { name, kind: gr.resource };
   if (gr.group) d.group = gr.group;
   return d;
 }
 
 export function notFound(gr: GroupResource, name: string): ApiError {
-  return failure(404, 'NotFound', `${qualifiedResource(gr)} "${name}" not found`, resourceDetails(gr, name));
+  return statusFailure(404, 'NotFound', `${qualifiedResource(gr)} "${name}" not found`, resourceDetails(gr, name));
 }
 
 /** The 404 for a path that names no known resource. */
 export function resourceNotServed(): ApiError {
-  return failure(404, 'NotFound', 'the server could not find the requested resource', {});
+  return statusFailure(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
 export function alreadyExists(gr: GroupResource, name: string): ApiError {
-  return failure(409, 'AlreadyExists', `${qualifiedResource(gr)} "${name}" already exists`, resourceDetails(gr, name));
+  return statusFailure(409, 'AlreadyExists', `${qualifiedResource(gr)} "${name}" already exists`, resourceDetails(gr, name));
 }
 
 export function conflict(gr: GroupResource, name: string, why: string): ApiError {
-  return failure(
+  return statusFailure(
     409,
     'Conflict',
     `Operation cannot be fulfilled on ${qualifiedResource(gr)} "${name}": ${why}`,
@@ -111,7 +113,7 @@ export function conflict(gr: GroupResource, name: string, why: string): ApiError
   );
 }
 
-export const STALE_OBJECT_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
+const STALE_OBJECT_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again';
 
 export function staleResourceVersion(gr: GroupResource, name: string): ApiError {
   return conflict(gr, name, STALE_OBJECT_MESSAGE);
@@ -130,20 +132,20 @@ export function invalid(gk: GroupKind, name: string, causes: StatusCause[]): Api
     causes.length === 0
       ? `${qualifiedKind(gk)} "${name}" is invalid`
       : `${qualifiedKind(gk)} "${name}" is invalid: ${aggregateCauses(causes)}`;
-  return failure(422, 'Invalid', message, details);
+  return statusFailure(422, 'Invalid', message, details);
 }
 
 export function forbidden(gr: GroupResource, name: string, why: string): ApiError {
   const target = name ? `${qualifiedResource(gr)} "${name}"` : qualifiedResource(gr);
-  return failure(403, 'Forbidden', `${target} is forbidden: ${why}`, resourceDetails(gr, name));
+  return statusFailure(403, 'Forbidden', `${target} is forbidden: ${why}`, resourceDetails(gr, name));
 }
 
 export function methodNotAllowed(method: string): ApiError {
-  return failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`, {});
+  return statusFailure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`, {});
 }
 
 export function unsupportedMediaType(contentType: string, accepted: string[]): ApiError {
-  return failure(
+  return statusFailure(
     415,
     'UnsupportedMediaType',
     `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
@@ -152,35 +154,35 @@ export function unsupportedMediaType(contentType: string, accepted: string[]): A
 }
 
 export function notAcceptable(accepted: string[]): ApiError {
-  return failure(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
+  return statusFailure(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
 }
 
 export function badRequest(message: string): ApiError {
-  return failure(400, 'BadRequest', message);
+  return statusFailure(400, 'BadRequest', message);
 }
 
 export function gone(message: string): ApiError {
-  return failure(410, 'Gone', message);
+  return statusFailure(410, 'Gone', message);
 }
 
 /** What the watch cache and list answer for a resourceVersion older than what they retain. */
 export function resourceExpired(message: string): ApiError {
-  return failure(410, 'Expired', message);
+  return statusFailure(410, 'Expired', message);
 }
 
 export function tooManyRequests(retryAfterSeconds: number): ApiError {
-  const err = failure(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds });
+  const err = statusFailure(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds });
   return new ApiError(err.status, { 'Retry-After': String(retryAfterSeconds) });
 }
 
 export function internalError(message: string): ApiError {
-  return failure(500, 'InternalError', `Internal error occurred: ${message}`, {
+  return statusFailure(500, 'InternalError', `Internal error occurred: ${message}`, {
     causes: [{ reason: '', message, field: '' }],
   });
 }
 
 export function serviceUnavailable(message: string): ApiError {
-  return failure(503, 'ServiceUnavailable', message);
+  return statusFailure(503, 'ServiceUnavailable', message);
 }
 
 export function successStatus(details: StatusDetails): Omit<StatusBody, 'code' | 'status'> & { status: 'Success' } {
@@ -217,7 +219,7 @@ export const cause = {
 };
 
 /** How field.Error prints a bad value: strings quoted, numbers bare, others as JSON. */
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return 'null';
