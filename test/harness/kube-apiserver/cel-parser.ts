@@ -48,7 +48,7 @@ export type CelExpr =
   | { k: 'macro'; kind: MacroKind; range: CelExpr; variable: string; predicate: CelExpr; transform: CelExpr | undefined };
 
 /** Global functions and receiver methods the evaluator implements; any other name is unsupported. */
-export const SUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
+const SUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   'size',
   'string',
   'int',

@@ -9,7 +9,7 @@ import { readCrd, type CrdVersion } from './crd-resource.js';
 import { ALL_VERBS, type PrinterColumn, type ResourceDefinition } from './resource-definition.js';
 import { jsonSchemaPropsSchema, type JsonSchemaProps } from './schema-validation.js';
 
-export function customResourceStorageKey(group: string, plural: string): string {
+function customResourceStorageKey(group: string, plural: string): string {
   return `cr:${group}/${plural}`;
 }
 
@@ -59,7 +59,7 @@ function schemaAt(schema: JsonSchemaProps | undefined, path: string[]): JsonSche
 }
 
 /** Map keys of associative lists for server-side apply: from the schema, plus ObjectMeta's own. */
-export function listMapKeysFromSchema(schema: JsonSchemaProps | undefined): (path: string[]) => string[] | undefined {
+function listMapKeysFromSchema(schema: JsonSchemaProps | undefined): (path: string[]) => string[] | undefined {
   return (path) => {
     if (path.length === 2 && path[0] === 'metadata' && path[1] === 'ownerReferences') return ['uid'];
     const node = schemaAt(schema, path);

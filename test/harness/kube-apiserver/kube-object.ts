@@ -47,7 +47,10 @@ export function cloneJson<T>(value: T): T {
   return structuredClone(value);
 }
 
-/** Structural equality of JSON values, key order ignored. */
+/**
+ * Structural equality of JSON values, key order ignored. Kept apart from the operator's own copy on
+ * purpose: the server is the oracle the operator's writes are tested against.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {
@@ -59,10 +62,6 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     return ak.length === bk.length && ak.every((k) => jsonEqual(a[k], b[k]));
   }
   return false;
-}
-
-export function metaOf(obj: KubeObject): ObjectMeta {
-  return obj.metadata;
 }
 
 export function objectKey(namespace: string | undefined, name: string): string {

@@ -6,7 +6,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 
-export const KUBECONFIG_NAME = 'kube-test-server';
+const KUBECONFIG_NAME = 'kube-test-server';
 
 export function kubeconfigYaml(serverUrl: string, namespace = 'default'): string {
   return stringify({

@@ -18,7 +18,7 @@ import type { NonResourceRequestInfo } from './request-info.js';
 import type { ResourceRegistry } from './resource-registry.js';
 import { methodNotAllowed, resourceNotServed } from './status-errors.js';
 
-export const SERVER_VERSION = {
+const SERVER_VERSION = {
   major: '1',
   minor: '34',
   gitVersion: 'v1.34.0-kube-test-server',

@@ -1,6 +1,6 @@
 /**
- * Where objects live: one Map per resource (keyed namespace/name), one global resourceVersion counter as
- * etcd has, and a uid index for owner lookups. Every change is published to the watch hub with the
+ * Where objects live: one Map per resource (keyed namespace/name) and one global resourceVersion counter
+ * as etcd has. Every change is published to the watch hub with the
  * resourceVersion it was stored at.
  */
 import { cloneJson, objectKey, type KubeObject } from './kube-object.js';
@@ -9,7 +9,6 @@ import type { WatchHub } from './watch-hub.js';
 export class ObjectStore {
   private revision = 0;
   private readonly tables = new Map<string, Map<string, KubeObject>>();
-  private readonly byUid = new Map<string, { storageKey: string; key: string }>();
 
   constructor(private readonly hub: WatchHub) {}
 
@@ -40,17 +39,6 @@ export class ObjectStore {
     return entries.map(([, o]) => o);
   }
 
-  findByUid(uid: string): { storageKey: string; object: KubeObject } | undefined {
-    const where = this.byUid.get(uid);
-    if (!where) return undefined;
-    const object = this.tables.get(where.storageKey)?.get(where.key);
-    return object ? { storageKey: where.storageKey, object } : undefined;
-  }
-
-  storageKeys(): string[] {
-    return [...this.tables.keys()];
-  }
-
   private bump(obj: KubeObject): number {
     this.revision += 1;
     obj.metadata.resourceVersion = String(this.revision);
@@ -62,7 +50,6 @@ export class ObjectStore {
     const key = objectKey(obj.metadata.namespace, obj.metadata.name ?? '');
     const rv = this.bump(obj);
     this.table(storageKey).set(key, obj);
-    if (obj.metadata.uid) this.byUid.set(obj.metadata.uid, { storageKey, key });
     this.hub.publish(storageKey, { type: 'ADDED', object: obj, resourceVersion: rv });
     return obj;
   }
@@ -88,7 +75,6 @@ export class ObjectStore {
     const existing = table?.get(key);
     if (!table || !existing) return undefined;
     table.delete(key);
-    if (existing.metadata.uid) this.byUid.delete(existing.metadata.uid);
     const last = cloneJson(existing);
     const rv = this.bump(last);
     this.hub.publish(storageKey, { type: 'DELETED', object: last, resourceVersion: rv });

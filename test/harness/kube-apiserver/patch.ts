@@ -12,16 +12,11 @@ import { cloneJson, isJsonObject, jsonEqual } from './kube-object.js';
 
 export {
   applyConflictCauses,
-  describeManager,
   formatApplyConflicts,
   recordUpdateManager,
   serverSideApply,
-  sortManagedFields,
   type ApplyConflict,
-  type ListMapKeys,
   type ManagedFieldsEntry,
-  type ServerSideApplyArgs,
-  type ServerSideApplyResult,
 } from './server-side-apply.js';
 
 export class PatchError extends Error {
@@ -40,7 +35,7 @@ export class PatchError extends Error {
 export const PATCH_REJECTED_MESSAGE = 'the server rejected our request due to an error in our request';
 
 /** kube's 415 text for patch types a resource does not accept. */
-export const UNSUPPORTED_PATCH_MESSAGE =
+const UNSUPPORTED_PATCH_MESSAGE =
   'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml';
 
 function rejected(detail: string): PatchError {

@@ -18,7 +18,7 @@ export type FieldErrorType =
   | 'Internal';
 
 /** Marks an error whose bad value is not printed (kube's omitValue). */
-export const OMITTED_VALUE: unique symbol = Symbol('omitted value');
+const OMITTED_VALUE: unique symbol = Symbol('omitted value');
 
 export interface FieldError {
   type: FieldErrorType;
@@ -53,7 +53,7 @@ const LABELS: Record<FieldErrorType, string> = {
 };
 
 /** The error body without the field, as `field.Error.ErrorBody()` renders it. */
-export function errorBody(e: FieldError): string {
+function errorBody(e: FieldError): string {
   let s = LABELS[e.type];
   const valueless = e.type === 'Required' || e.type === 'Forbidden' || e.type === 'TooLong' || e.type === 'Internal';
   if (!valueless && e.badValue !== OMITTED_VALUE) s += `: ${formatBadValue(e.badValue)}`;
@@ -66,7 +66,7 @@ export function toStatusCause(e: FieldError): StatusCause {
 }
 
 /** Simple types print with %v, strings with %q, everything else with %#v. */
-export function formatBadValue(value: unknown): string {
+function formatBadValue(value: unknown): string {
   if (value === null || value === undefined) return goQuote('null');
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : formatGoFloat(value);
@@ -75,7 +75,7 @@ export function formatBadValue(value: unknown): string {
 }
 
 /** Go's `%#v` of a value decoded from JSON into interface{}. */
-export function goSharpV(value: unknown): string {
+function goSharpV(value: unknown): string {
   if (value === null || value === undefined) return 'interface {}(nil)';
   if (typeof value === 'string') return goQuote(value);
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : formatGoFloat(value);

@@ -121,7 +121,7 @@ function addressable(list: unknown[], kind: ListKind): boolean {
 }
 
 /** The set of paths present in `value` (leaves, list items, empty objects). */
-export function fieldSetOf(value: unknown, listMapKeys?: ListMapKeys): FieldSet {
+function fieldSetOf(value: unknown, listMapKeys?: ListMapKeys): FieldSet {
   const set: FieldSet = new Map();
   const add = (path: FieldPath): void => {
     if (path.length > 0 && !UNTRACKED.has(path.join('/'))) set.set(setKey(path), path);
@@ -157,7 +157,7 @@ export function fieldSetOf(value: unknown, listMapKeys?: ListMapKeys): FieldSet 
 }
 
 /** FieldsV1 JSON (`{"f:spec":{"f:x":{}}}`) of a field set. */
-export function toFieldsV1(set: FieldSet): Record<string, unknown> {
+function toFieldsV1(set: FieldSet): Record<string, unknown> {
   interface Node {
     self: boolean;
     children: Map<string, Node>;
@@ -186,7 +186,7 @@ export function toFieldsV1(set: FieldSet): Record<string, unknown> {
   return render(root);
 }
 
-export function fromFieldsV1(fields: unknown): FieldSet {
+function fromFieldsV1(fields: unknown): FieldSet {
   const set: FieldSet = new Map();
   const walk = (node: unknown, path: string[]): void => {
     if (!isJsonObject(node)) return;
@@ -202,7 +202,7 @@ export function fromFieldsV1(fields: unknown): FieldSet {
 }
 
 /** kube's printed form of a path: `.spec.items[name="a"].value`, `.metadata.finalizers[="x"]`. */
-export function renderFieldPath(path: FieldPath): string {
+function renderFieldPath(path: FieldPath): string {
   return path
     .map((element) => {
       const body = element.slice(2);
@@ -321,7 +321,7 @@ function entrySeconds(entry: ManagedFieldsEntry): number {
 }
 
 /** kube's order: Apply before Update, then by time, manager, apiVersion, subresource. */
-export function sortManagedFields(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+function sortManagedFields(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return [...entries].sort(
     (p, q) =>
@@ -483,7 +483,7 @@ function sortConflicts(conflicts: ApplyConflict[]): ApplyConflict[] {
 }
 
 /** `"kubectl" using v1`, as kube names a manager in conflict messages. */
-export function describeManager(c: ApplyConflict): string {
+function describeManager(c: ApplyConflict): string {
   let out = goQuote(c.manager);
   if (c.subresource) out += ` with subresource ${goQuote(c.subresource)}`;
   if (c.operation === 'Update') out += ` using ${c.apiVersion ?? ''}`;

@@ -67,7 +67,7 @@ function columnDefinition(c: PrinterColumn): JsonObject {
   return { name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 };
 }
 
-export function tableRow(def: ResourceDefinition, obj: KubeObject, includeObject: IncludeObject, now: number): JsonObject {
+function tableRow(def: ResourceDefinition, obj: KubeObject, includeObject: IncludeObject, now: number): JsonObject {
   const row: JsonObject = { cells: [obj.metadata.name ?? '', ...def.columns.map((c) => cellOf(c, obj, now))] };
   if (includeObject === 'Object') row.object = obj;
   else if (includeObject === 'Metadata') row.object = partialObjectMetadata(obj);
