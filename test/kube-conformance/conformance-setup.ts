@@ -39,10 +39,27 @@ export interface KubectlResult {
   stderr: string;
 }
 
+/** CustomObjectsApi parameters that name the widgets of one namespace. */
+export interface WidgetParams {
+  group: string;
+  version: string;
+  namespace: string;
+  plural: string;
+}
+
+export function widgetsIn(namespace: string): WidgetParams {
+  return { group: GROUP, version: VERSION, namespace, plural: WIDGETS };
+}
+
 export interface Conformance {
   target: KubeTarget;
   kc: KubeConfig;
   ns: string;
+  /** The widgets of `ns`, to spread into CustomObjectsApi calls. */
+  widgets: WidgetParams;
+  /** Creates a widget in `ns`; the spec defaults to `{ owner: 'alice' }`. */
+  createWidget(name: string, spec?: Json, extra?: Json): Promise<Json>;
+  getWidget(name: string): Promise<Json>;
   custom: CustomObjectsApi;
   core: CoreV1Api;
   ext: ApiextensionsV1Api;
@@ -59,11 +76,17 @@ export async function setupConformance(prefix: string): Promise<Conformance> {
     const ns = await target.createNamespace(prefix);
     const kc = target.kubeConfig;
     const { kubectl } = k8sBinaries();
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const widgets = widgetsIn(ns);
     return {
       target,
       kc,
       ns,
-      custom: kc.makeApiClient(CustomObjectsApi),
+      widgets,
+      createWidget: async (name, spec = { owner: 'alice' }, extra = {}) =>
+        (await custom.createNamespacedCustomObject({ ...widgets, body: widget(name, spec, extra) })) as Json,
+      getWidget: async (name) => (await custom.getNamespacedCustomObject({ ...widgets, name })) as Json,
+      custom,
       core: kc.makeApiClient(CoreV1Api),
       ext: kc.makeApiClient(ApiextensionsV1Api),
       coordination: kc.makeApiClient(CoordinationV1Api),

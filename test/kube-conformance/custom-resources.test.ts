@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectFailure, GIZMOS, GROUP, metaOf, setupConformance, VERSION, widget, WIDGETS, type Conformance, type Json } from './conformance-setup.js';
+import { expectFailure, GIZMOS, GROUP, metaOf, setupConformance, VERSION, WIDGETS, type Conformance, type Json } from './conformance-setup.js';
 
 let c: Conformance;
 beforeAll(async () => {
@@ -9,19 +9,9 @@ afterAll(async () => {
   await c?.close();
 });
 
-const base = () => ({ group: GROUP, version: VERSION, namespace: c.ns, plural: WIDGETS });
-
-async function createWidget(name: string, spec: Json = { owner: 'alice' }, extra: Json = {}): Promise<Json> {
-  return (await c.custom.createNamespacedCustomObject({ ...base(), body: widget(name, spec, extra) })) as Json;
-}
-
-async function getWidget(name: string): Promise<Json> {
-  return (await c.custom.getNamespacedCustomObject({ ...base(), name })) as Json;
-}
-
 describe('custom resources: create and read', () => {
   it('writes server metadata and schema defaults on create', async () => {
-    const created = await createWidget('create-1');
+    const created = await c.createWidget('create-1');
     const m = metaOf(created);
     expect(m.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(m.resourceVersion).toMatch(/^\d+$/);
@@ -29,34 +19,34 @@ describe('custom resources: create and read', () => {
     expect(m.namespace).toBe(c.ns);
     expect(Date.parse(String(m.creationTimestamp))).not.toBeNaN();
     expect(created.spec).toEqual({ owner: 'alice', color: 'green', size: 3 });
-    expect(await getWidget('create-1')).toMatchObject({ metadata: { uid: m.uid, resourceVersion: m.resourceVersion } });
+    expect(await c.getWidget('create-1')).toMatchObject({ metadata: { uid: m.uid, resourceVersion: m.resourceVersion } });
   });
 
   it('answers 409 AlreadyExists and 404 NotFound with Status details', async () => {
-    await createWidget('dup-1');
-    const dup = await expectFailure(createWidget('dup-1'), 409, 'AlreadyExists');
+    await c.createWidget('dup-1');
+    const dup = await expectFailure(c.createWidget('dup-1'), 409, 'AlreadyExists');
     expect(dup.details).toMatchObject({ name: 'dup-1', group: GROUP, kind: WIDGETS });
-    const missing = await expectFailure(getWidget('no-such-widget'), 404, 'NotFound');
+    const missing = await expectFailure(c.getWidget('no-such-widget'), 404, 'NotFound');
     expect(missing.details).toMatchObject({ name: 'no-such-widget', group: GROUP, kind: WIDGETS });
     expect(missing.message).toContain('no-such-widget');
   });
 
   it('generates names from generateName', async () => {
     const created = (await c.custom.createNamespacedCustomObject({
-      ...base(),
+      ...c.widgets,
       body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: { generateName: 'gen-' }, spec: { owner: 'bob' } },
     })) as Json;
     expect(metaOf(created).name).toMatch(/^gen-[a-z0-9]{5}$/);
   });
 
   it('ignores status on create when the status subresource is enabled', async () => {
-    const created = await createWidget('status-on-create', { owner: 'alice' }, { status: { phase: 'Bogus' } });
+    const created = await c.createWidget('status-on-create', { owner: 'alice' }, { status: { phase: 'Bogus' } });
     expect(created.status).toBeUndefined();
   });
 
   it('lists with a list resourceVersion and the list kind', async () => {
-    await createWidget('list-1');
-    const list = (await c.custom.listNamespacedCustomObject(base())) as Json & { items: Json[]; metadata: { resourceVersion: string } };
+    await c.createWidget('list-1');
+    const list = (await c.custom.listNamespacedCustomObject(c.widgets)) as Json & { items: Json[]; metadata: { resourceVersion: string } };
     expect(list.kind).toBe('WidgetList');
     expect(list.apiVersion).toBe(`${GROUP}/${VERSION}`);
     expect(list.metadata.resourceVersion).toMatch(/^\d+$/);
@@ -66,11 +56,11 @@ describe('custom resources: create and read', () => {
 
 describe('custom resources: update, generation and the status subresource', () => {
   it('bumps generation on spec changes only', async () => {
-    const created = await createWidget('gen-1');
+    const created = await c.createWidget('gen-1');
     const rv1 = Number(metaOf(created).resourceVersion);
 
     const relabeled = (await c.custom.replaceNamespacedCustomObject({
-      ...base(),
+      ...c.widgets,
       name: 'gen-1',
       body: { ...created, metadata: { ...metaOf(created), labels: { tier: 'a' } } },
     })) as Json;
@@ -79,7 +69,7 @@ describe('custom resources: update, generation and the status subresource', () =
     expect(rv2).toBeGreaterThan(rv1);
 
     const resized = (await c.custom.replaceNamespacedCustomObject({
-      ...base(),
+      ...c.widgets,
       name: 'gen-1',
       body: { ...relabeled, spec: { owner: 'alice', size: 7 } },
     })) as Json;
@@ -88,9 +78,9 @@ describe('custom resources: update, generation and the status subresource', () =
   });
 
   it('changes only status through /status, and leaves status alone on main writes', async () => {
-    const created = await createWidget('status-1');
+    const created = await c.createWidget('status-1');
     const withStatus = (await c.custom.replaceNamespacedCustomObjectStatus({
-      ...base(),
+      ...c.widgets,
       name: 'status-1',
       body: { ...created, spec: { owner: 'mallory', size: 9 }, status: { phase: 'Ready', observedGeneration: 1 } },
     })) as Json;
@@ -100,37 +90,37 @@ describe('custom resources: update, generation and the status subresource', () =
     expect(Number(metaOf(withStatus).resourceVersion)).toBeGreaterThan(Number(metaOf(created).resourceVersion));
 
     const mainWrite = (await c.custom.replaceNamespacedCustomObject({
-      ...base(),
+      ...c.widgets,
       name: 'status-1',
       body: { ...withStatus, status: { phase: 'Overwritten' } },
     })) as Json;
     expect(mainWrite.status).toEqual({ phase: 'Ready', observedGeneration: 1 });
-    const fetched = (await c.custom.getNamespacedCustomObjectStatus({ ...base(), name: 'status-1' })) as Json;
+    const fetched = (await c.custom.getNamespacedCustomObjectStatus({ ...c.widgets, name: 'status-1' })) as Json;
     expect(fetched.status).toEqual({ phase: 'Ready', observedGeneration: 1 });
   });
 
   it('rejects a stale resourceVersion with 409 Conflict', async () => {
-    const created = await createWidget('conflict-1');
-    await c.custom.replaceNamespacedCustomObject({ ...base(), name: 'conflict-1', body: { ...created, spec: { owner: 'alice', size: 4 } } });
+    const created = await c.createWidget('conflict-1');
+    await c.custom.replaceNamespacedCustomObject({ ...c.widgets, name: 'conflict-1', body: { ...created, spec: { owner: 'alice', size: 4 } } });
     const stale = await expectFailure(
-      c.custom.replaceNamespacedCustomObject({ ...base(), name: 'conflict-1', body: { ...created, spec: { owner: 'alice', size: 5 } } }),
+      c.custom.replaceNamespacedCustomObject({ ...c.widgets, name: 'conflict-1', body: { ...created, spec: { owner: 'alice', size: 5 } } }),
       409,
       'Conflict',
     );
     expect(stale.message).toContain('the object has been modified');
     expect(stale.details).toMatchObject({ name: 'conflict-1', group: GROUP, kind: WIDGETS });
     await expectFailure(
-      c.custom.replaceNamespacedCustomObjectStatus({ ...base(), name: 'conflict-1', body: { ...created, status: { phase: 'x' } } }),
+      c.custom.replaceNamespacedCustomObjectStatus({ ...c.widgets, name: 'conflict-1', body: { ...created, status: { phase: 'x' } } }),
       409,
       'Conflict',
     );
   });
 
   it('requires metadata.resourceVersion on PUT of a custom resource', async () => {
-    const created = await createWidget('unconditional-1');
+    const created = await c.createWidget('unconditional-1');
     const { resourceVersion: _rv, ...metaWithoutRv } = metaOf(created);
     const failure = await expectFailure(
-      c.custom.replaceNamespacedCustomObject({ ...base(), name: 'unconditional-1', body: { ...created, metadata: metaWithoutRv } }),
+      c.custom.replaceNamespacedCustomObject({ ...c.widgets, name: 'unconditional-1', body: { ...created, metadata: metaWithoutRv } }),
       422,
       'Invalid',
     );
@@ -138,15 +128,15 @@ describe('custom resources: update, generation and the status subresource', () =
   });
 
   it('does not write an update that changes nothing', async () => {
-    const created = await createWidget('noop-1');
-    const again = (await c.custom.replaceNamespacedCustomObject({ ...base(), name: 'noop-1', body: created })) as Json;
+    const created = await c.createWidget('noop-1');
+    const again = (await c.custom.replaceNamespacedCustomObject({ ...c.widgets, name: 'noop-1', body: created })) as Json;
     expect(metaOf(again).resourceVersion).toBe(metaOf(created).resourceVersion);
   });
 
   it('answers 400 when the name in the body differs from the URL', async () => {
-    const created = await createWidget('name-1');
+    const created = await c.createWidget('name-1');
     await expectFailure(
-      c.custom.replaceNamespacedCustomObject({ ...base(), name: 'name-1', body: { ...created, metadata: { ...metaOf(created), name: 'other' } } }),
+      c.custom.replaceNamespacedCustomObject({ ...c.widgets, name: 'name-1', body: { ...created, metadata: { ...metaOf(created), name: 'other' } } }),
       400,
       'BadRequest',
     );
@@ -155,17 +145,17 @@ describe('custom resources: update, generation and the status subresource', () =
 
 describe('custom resources: delete', () => {
   it('answers DELETE with the deleted object and then 404', async () => {
-    const created = await createWidget('del-1');
-    const deleted = (await c.custom.deleteNamespacedCustomObject({ ...base(), name: 'del-1', body: { propagationPolicy: 'Background' } })) as Json;
+    const created = await c.createWidget('del-1');
+    const deleted = (await c.custom.deleteNamespacedCustomObject({ ...c.widgets, name: 'del-1', body: { propagationPolicy: 'Background' } })) as Json;
     expect(metaOf(deleted).uid).toBe(metaOf(created).uid);
-    await expectFailure(getWidget('del-1'), 404, 'NotFound');
-    await expectFailure(c.custom.deleteNamespacedCustomObject({ ...base(), name: 'del-1' }), 404, 'NotFound');
+    await expectFailure(c.getWidget('del-1'), 404, 'NotFound');
+    await expectFailure(c.custom.deleteNamespacedCustomObject({ ...c.widgets, name: 'del-1' }), 404, 'NotFound');
   });
 
   it('honours delete preconditions', async () => {
-    await createWidget('precond-1');
+    await c.createWidget('precond-1');
     await expectFailure(
-      c.custom.deleteNamespacedCustomObject({ ...base(), name: 'precond-1', body: { preconditions: { uid: '00000000-0000-0000-0000-000000000000' } } }),
+      c.custom.deleteNamespacedCustomObject({ ...c.widgets, name: 'precond-1', body: { preconditions: { uid: '00000000-0000-0000-0000-000000000000' } } }),
       409,
       'Conflict',
     );
@@ -173,10 +163,10 @@ describe('custom resources: delete', () => {
 
   it('deletes a collection selected by labels', async () => {
     for (const n of ['coll-a', 'coll-b', 'coll-c']) {
-      await createWidget(n, { owner: 'alice' }, { metadata: { labels: { batch: n === 'coll-c' ? 'keep' : 'drop' } } });
+      await c.createWidget(n, { owner: 'alice' }, { metadata: { labels: { batch: n === 'coll-c' ? 'keep' : 'drop' } } });
     }
-    await c.custom.deleteCollectionNamespacedCustomObject({ ...base(), labelSelector: 'batch=drop' });
-    const left = (await c.custom.listNamespacedCustomObject({ ...base(), labelSelector: 'batch' })) as { items: Json[] };
+    await c.custom.deleteCollectionNamespacedCustomObject({ ...c.widgets, labelSelector: 'batch=drop' });
+    const left = (await c.custom.listNamespacedCustomObject({ ...c.widgets, labelSelector: 'batch' })) as { items: Json[] };
     expect(left.items.map((i) => metaOf(i).name)).toEqual(['coll-c']);
   });
 });

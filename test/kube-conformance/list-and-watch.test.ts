@@ -9,7 +9,6 @@ import {
   patchAs,
   setupConformance,
   VERSION,
-  widget,
   widgetPath,
   WIDGETS,
   type Conformance,
@@ -35,8 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.close();
 });
-
-const base = () => ({ group: GROUP, version: VERSION, namespace: c.ns, plural: WIDGETS });
 
 async function names(labelSelector?: string, fieldSelector?: string): Promise<string[]> {
   const list = await c.core.listNamespacedConfigMap({ namespace: selNs, ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) });
@@ -82,12 +79,12 @@ describe('list selectors', () => {
 
 describe('watch', () => {
   it('streams ADDED, MODIFIED and DELETED after the list resourceVersion, in order', async () => {
-    const list = (await c.custom.listNamespacedCustomObject(base())) as { metadata: { resourceVersion: string } };
+    const list = (await c.custom.listNamespacedCustomObject(c.widgets)) as { metadata: { resourceVersion: string } };
     const watch = await collectWatch(c.kc, widgetPath(c.ns), { resourceVersion: list.metadata.resourceVersion, labelSelector: 'case=order' });
     try {
-      await c.custom.createNamespacedCustomObject({ ...base(), body: widget('w-order', { owner: 'a' }, { metadata: { labels: { case: 'order' } } }) });
-      await c.custom.patchNamespacedCustomObject({ ...base(), name: 'w-order', body: { spec: { size: 4 } } }, patchAs(PatchStrategy.MergePatch));
-      await c.custom.deleteNamespacedCustomObject({ ...base(), name: 'w-order' });
+      await c.createWidget('w-order', { owner: 'a' }, { metadata: { labels: { case: 'order' } } });
+      await c.custom.patchNamespacedCustomObject({ ...c.widgets, name: 'w-order', body: { spec: { size: 4 } } }, patchAs(PatchStrategy.MergePatch));
+      await c.custom.deleteNamespacedCustomObject({ ...c.widgets, name: 'w-order' });
       await watch.waitFor('DELETED', (e) => e.type === 'DELETED');
       expect(watch.events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
       const rvs = watch.events.map((e) => Number(metaOf(e.object).resourceVersion));
@@ -100,8 +97,8 @@ describe('watch', () => {
   });
 
   it('replays from an older resourceVersion', async () => {
-    const created = (await c.custom.createNamespacedCustomObject({ ...base(), body: widget('w-replay', { owner: 'a' }, { metadata: { labels: { case: 'replay' } } }) })) as Json;
-    await c.custom.patchNamespacedCustomObject({ ...base(), name: 'w-replay', body: { spec: { size: 5 } } }, patchAs(PatchStrategy.MergePatch));
+    const created = await c.createWidget('w-replay', { owner: 'a' }, { metadata: { labels: { case: 'replay' } } });
+    await c.custom.patchNamespacedCustomObject({ ...c.widgets, name: 'w-replay', body: { spec: { size: 5 } } }, patchAs(PatchStrategy.MergePatch));
     const watch = await collectWatch(c.kc, widgetPath(c.ns), { resourceVersion: metaOf(created).resourceVersion, labelSelector: 'case=replay' });
     try {
       const modified = await watch.waitFor('MODIFIED', (e) => e.type === 'MODIFIED');
@@ -113,7 +110,7 @@ describe('watch', () => {
   });
 
   it('starts with synthetic ADDED events when no resourceVersion is given', async () => {
-    await c.custom.createNamespacedCustomObject({ ...base(), body: widget('w-initial', { owner: 'a' }, { metadata: { labels: { case: 'initial' } } }) });
+    await c.createWidget('w-initial', { owner: 'a' }, { metadata: { labels: { case: 'initial' } } });
     const watch = await collectWatch(c.kc, widgetPath(c.ns), { labelSelector: 'case=initial' });
     try {
       const added = await watch.waitFor('ADDED', (e) => e.type === 'ADDED');
@@ -124,12 +121,12 @@ describe('watch', () => {
   });
 
   it('sends DELETED when an object leaves the selector and ADDED when it enters', async () => {
-    const created = (await c.custom.createNamespacedCustomObject({ ...base(), body: widget('w-sel', { owner: 'a' }, { metadata: { labels: { case: 'sel', on: 'yes' } } }) })) as Json;
+    const created = await c.createWidget('w-sel', { owner: 'a' }, { metadata: { labels: { case: 'sel', on: 'yes' } } });
     const watch = await collectWatch(c.kc, widgetPath(c.ns), { resourceVersion: metaOf(created).resourceVersion, labelSelector: 'case=sel,on=yes' });
     try {
-      await c.custom.patchNamespacedCustomObject({ ...base(), name: 'w-sel', body: { metadata: { labels: { on: 'no' } } } }, patchAs(PatchStrategy.MergePatch));
+      await c.custom.patchNamespacedCustomObject({ ...c.widgets, name: 'w-sel', body: { metadata: { labels: { on: 'no' } } } }, patchAs(PatchStrategy.MergePatch));
       await watch.waitFor('DELETED on leaving', (e) => e.type === 'DELETED');
-      await c.custom.patchNamespacedCustomObject({ ...base(), name: 'w-sel', body: { metadata: { labels: { on: 'yes' } } } }, patchAs(PatchStrategy.MergePatch));
+      await c.custom.patchNamespacedCustomObject({ ...c.widgets, name: 'w-sel', body: { metadata: { labels: { on: 'yes' } } } }, patchAs(PatchStrategy.MergePatch));
       await watch.waitFor('ADDED on entering', (e) => e.type === 'ADDED');
       expect(watch.events.map((e) => e.type)).toEqual(['DELETED', 'ADDED']);
     } finally {
@@ -138,12 +135,12 @@ describe('watch', () => {
   });
 
   it('watches one object by field selector', async () => {
-    const created = (await c.custom.createNamespacedCustomObject({ ...base(), body: widget('w-one', { owner: 'a' }) })) as Json;
-    await c.custom.createNamespacedCustomObject({ ...base(), body: widget('w-other', { owner: 'a' }) });
+    const created = await c.createWidget('w-one', { owner: 'a' });
+    await c.createWidget('w-other', { owner: 'a' });
     const watch = await collectWatch(c.kc, widgetPath(c.ns), { resourceVersion: metaOf(created).resourceVersion, fieldSelector: 'metadata.name=w-one' });
     try {
-      await c.custom.patchNamespacedCustomObject({ ...base(), name: 'w-other', body: { spec: { size: 2 } } }, patchAs(PatchStrategy.MergePatch));
-      await c.custom.patchNamespacedCustomObject({ ...base(), name: 'w-one', body: { spec: { size: 2 } } }, patchAs(PatchStrategy.MergePatch));
+      await c.custom.patchNamespacedCustomObject({ ...c.widgets, name: 'w-other', body: { spec: { size: 2 } } }, patchAs(PatchStrategy.MergePatch));
+      await c.custom.patchNamespacedCustomObject({ ...c.widgets, name: 'w-one', body: { spec: { size: 2 } } }, patchAs(PatchStrategy.MergePatch));
       await watch.waitFor('MODIFIED of w-one', (e) => e.type === 'MODIFIED');
       expect(watch.events.map((e) => metaOf(e.object).name)).toEqual(['w-one']);
     } finally {
@@ -152,12 +149,12 @@ describe('watch', () => {
   });
 
   it('feeds a client-node informer (list, then watch from the list resourceVersion)', async () => {
-    await c.custom.createNamespacedCustomObject({ ...base(), body: widget('inf-1', { owner: 'a' }, { metadata: { labels: { case: 'informer' } } }) });
+    await c.createWidget('inf-1', { owner: 'a' }, { metadata: { labels: { case: 'informer' } } });
     const path = widgetPath(c.ns);
     const informer = makeInformer<KubernetesObject>(
       c.kc,
       path,
-      async () => (await c.custom.listNamespacedCustomObject({ ...base(), labelSelector: 'case=informer' })) as never,
+      async () => (await c.custom.listNamespacedCustomObject({ ...c.widgets, labelSelector: 'case=informer' })) as never,
       'case=informer',
     );
     const seen: string[] = [];
@@ -166,9 +163,9 @@ describe('watch', () => {
     informer.on('delete', (o) => seen.push(`delete:${o.metadata?.name ?? ''}`));
     await informer.start();
     try {
-      await c.custom.createNamespacedCustomObject({ ...base(), body: widget('inf-2', { owner: 'a' }, { metadata: { labels: { case: 'informer' } } }) });
-      await c.custom.patchNamespacedCustomObject({ ...base(), name: 'inf-1', body: { spec: { size: 9 } } }, patchAs(PatchStrategy.MergePatch));
-      await c.custom.deleteNamespacedCustomObject({ ...base(), name: 'inf-2' });
+      await c.createWidget('inf-2', { owner: 'a' }, { metadata: { labels: { case: 'informer' } } });
+      await c.custom.patchNamespacedCustomObject({ ...c.widgets, name: 'inf-1', body: { spec: { size: 9 } } }, patchAs(PatchStrategy.MergePatch));
+      await c.custom.deleteNamespacedCustomObject({ ...c.widgets, name: 'inf-2' });
       await eventually('the informer to see every change', () =>
         Promise.resolve(['add:inf-1', 'add:inf-2', 'update:inf-1', 'delete:inf-2'].every((x) => seen.includes(x)) ? true : undefined),
       );

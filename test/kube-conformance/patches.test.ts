@@ -1,6 +1,6 @@
 import { PatchStrategy } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectFailure, GROUP, metaOf, patchAs, setupConformance, VERSION, widget, WIDGETS, type Conformance, type Json } from './conformance-setup.js';
+import { expectFailure, GROUP, metaOf, patchAs, setupConformance, VERSION, widget, type Conformance, type Json } from './conformance-setup.js';
 
 let c: Conformance;
 beforeAll(async () => {
@@ -10,22 +10,17 @@ afterAll(async () => {
   await c?.close();
 });
 
-const base = () => ({ group: GROUP, version: VERSION, namespace: c.ns, plural: WIDGETS });
 const merge = () => patchAs(PatchStrategy.MergePatch);
 const jsonPatch = () => patchAs(PatchStrategy.JsonPatch);
 const apply = () => patchAs(PatchStrategy.ServerSideApply);
 
-async function createWidget(name: string, spec: Json = { owner: 'alice' }): Promise<Json> {
-  return (await c.custom.createNamespacedCustomObject({ ...base(), body: widget(name, spec) })) as Json;
-}
-
 function patchWidget(name: string, body: unknown, options: ReturnType<typeof merge>, extra: { fieldManager?: string; force?: boolean } = {}): Promise<Json> {
-  return c.custom.patchNamespacedCustomObject({ ...base(), name, body, ...extra }, options) as Promise<Json>;
+  return c.custom.patchNamespacedCustomObject({ ...c.widgets, name, body, ...extra }, options) as Promise<Json>;
 }
 
 describe('merge patch', () => {
   it('merges into the object and bumps generation for spec changes', async () => {
-    await createWidget('m-1');
+    await c.createWidget('m-1');
     const patched = await patchWidget('m-1', { spec: { size: 8 }, metadata: { labels: { a: 'b' } } }, merge());
     expect(patched.spec).toMatchObject({ owner: 'alice', size: 8 });
     expect(metaOf(patched).labels).toEqual({ a: 'b' });
@@ -35,15 +30,15 @@ describe('merge patch', () => {
   });
 
   it('treats metadata.resourceVersion in a patch as a precondition', async () => {
-    const created = await createWidget('m-rv');
+    const created = await c.createWidget('m-rv');
     await patchWidget('m-rv', { spec: { size: 5 } }, merge());
     await expectFailure(patchWidget('m-rv', { metadata: { resourceVersion: metaOf(created).resourceVersion }, spec: { size: 6 } }, merge()), 409, 'Conflict');
   });
 
   it('patches status through the status subresource only', async () => {
-    await createWidget('m-status');
+    await c.createWidget('m-status');
     const patched = (await c.custom.patchNamespacedCustomObjectStatus(
-      { ...base(), name: 'm-status', body: { spec: { size: 9 }, status: { phase: 'Ready' } } },
+      { ...c.widgets, name: 'm-status', body: { spec: { size: 9 }, status: { phase: 'Ready' } } },
       merge(),
     )) as Json;
     expect(patched.status).toEqual({ phase: 'Ready' });
@@ -58,7 +53,7 @@ describe('merge patch', () => {
 
 describe('JSON patch', () => {
   it('applies operations, guarded by test', async () => {
-    await createWidget('j-1');
+    await c.createWidget('j-1');
     const patched = await patchWidget(
       'j-1',
       [
@@ -73,15 +68,15 @@ describe('JSON patch', () => {
   });
 
   it('answers 422 when a test operation fails or a path is missing', async () => {
-    await createWidget('j-2');
+    await c.createWidget('j-2');
     await expectFailure(patchWidget('j-2', [{ op: 'test', path: '/spec/owner', value: 'bob' }, { op: 'replace', path: '/spec/size', value: 4 }], jsonPatch()), 422);
     await expectFailure(patchWidget('j-2', [{ op: 'remove', path: '/spec/nothing/here' }], jsonPatch()), 422);
-    const unchanged = (await c.custom.getNamespacedCustomObject({ ...base(), name: 'j-2' })) as Json;
+    const unchanged = await c.getWidget('j-2');
     expect((unchanged.spec as Json).size).toBe(3);
   });
 
   it('validates the patched object against the schema', async () => {
-    await createWidget('j-3');
+    await c.createWidget('j-3');
     const f = await expectFailure(patchWidget('j-3', [{ op: 'replace', path: '/spec/size', value: 99 }], jsonPatch()), 422, 'Invalid');
     expect(f.details?.causes?.map((x) => x.field)).toContain('spec.size');
   });
@@ -89,7 +84,7 @@ describe('JSON patch', () => {
 
 describe('strategic merge patch', () => {
   it('is refused for custom resources with 415', async () => {
-    await createWidget('s-1');
+    await c.createWidget('s-1');
     await expectFailure(patchWidget('s-1', { spec: { size: 2 } }, patchAs(PatchStrategy.StrategicMergePatch)), 415, 'UnsupportedMediaType');
   });
 
@@ -132,12 +127,12 @@ describe('server-side apply', () => {
     await patchWidget('a-3', applied('a-3', { owner: 'alice', size: 7, color: 'red' }), apply(), { fieldManager: 'team-a' });
     await patchWidget('a-3', applied('a-3', { owner: 'alice', size: 7 }), apply(), { fieldManager: 'team-a' });
     // color is gone from the applied configuration; the schema default takes its place.
-    const after = (await c.custom.getNamespacedCustomObject({ ...base(), name: 'a-3' })) as Json;
+    const after = await c.getWidget('a-3');
     expect((after.spec as Json).color).toBe('green');
   });
 
   it('conflicts with fields another manager wrote by update', async () => {
-    await createWidget('a-4', { owner: 'alice', size: 2 });
+    await c.createWidget('a-4', { owner: 'alice', size: 2 });
     const f = await expectFailure(patchWidget('a-4', applied('a-4', { owner: 'alice', size: 6 }), apply(), { fieldManager: 'team-a' }), 409, 'Conflict');
     expect(f.details?.causes?.map((x) => x.field)).toContain('.spec.size');
   });
@@ -145,7 +140,7 @@ describe('server-side apply', () => {
   it('applies status through the status subresource', async () => {
     await patchWidget('a-5', applied('a-5', { owner: 'alice' }), apply(), { fieldManager: 'team-a' });
     const patched = (await c.custom.patchNamespacedCustomObjectStatus(
-      { ...base(), name: 'a-5', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: { name: 'a-5' }, status: { phase: 'Ready' } }, fieldManager: 'status-writer' },
+      { ...c.widgets, name: 'a-5', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: { name: 'a-5' }, status: { phase: 'Ready' } }, fieldManager: 'status-writer' },
       apply(),
     )) as Json;
     expect(patched.status).toEqual({ phase: 'Ready' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectFailure, GROUP, setupConformance, VERSION, widget, WIDGETS, type Conformance, type Json, type StatusFailure } from './conformance-setup.js';
+import { expectFailure, GROUP, setupConformance, VERSION, widget, type Conformance, type Json, type StatusFailure } from './conformance-setup.js';
 
 let c: Conformance;
 beforeAll(async () => {
@@ -9,10 +9,8 @@ afterAll(async () => {
   await c?.close();
 });
 
-const base = () => ({ group: GROUP, version: VERSION, namespace: c.ns, plural: WIDGETS });
-
 function create(name: string, spec: Json, extra: Json = {}, fieldValidation?: string): Promise<Json> {
-  return c.custom.createNamespacedCustomObject({ ...base(), body: widget(name, spec, extra), ...(fieldValidation ? { fieldValidation } : {}) }) as Promise<Json>;
+  return c.custom.createNamespacedCustomObject({ ...c.widgets, body: widget(name, spec, extra), ...(fieldValidation ? { fieldValidation } : {}) }) as Promise<Json>;
 }
 
 function causesOf(f: StatusFailure): { reason?: string; field?: string }[] {
@@ -78,7 +76,7 @@ describe('schema validation of custom resources', () => {
     const created = await create('v-status', { owner: 'a' });
     const f = await expectFailure(
       c.custom.replaceNamespacedCustomObjectStatus({
-        ...base(),
+        ...c.widgets,
         name: 'v-status',
         body: { ...created, status: { conditions: [{ type: 'Ready', status: 'Maybe' }] } },
       }),
@@ -99,7 +97,7 @@ describe('metadata validation', () => {
 
   it('requires a name or generateName', async () => {
     const f = await expectFailure(
-      c.custom.createNamespacedCustomObject({ ...base(), body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: {}, spec: { owner: 'a' } } }),
+      c.custom.createNamespacedCustomObject({ ...c.widgets, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Widget', metadata: {}, spec: { owner: 'a' } } }),
       422,
       'Invalid',
     );
@@ -108,7 +106,7 @@ describe('metadata validation', () => {
 
   it('answers 404 for a namespace that does not exist', async () => {
     await expectFailure(
-      c.custom.createNamespacedCustomObject({ ...base(), namespace: `${c.ns}-missing`, body: widget('x', { owner: 'a' }) }),
+      c.custom.createNamespacedCustomObject({ ...c.widgets, namespace: `${c.ns}-missing`, body: widget('x', { owner: 'a' }) }),
       404,
       'NotFound',
     );

@@ -11,7 +11,7 @@ import { CoreV1Api, CustomObjectsApi, PatchStrategy } from '@kubernetes/client-n
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kube-apiserver/index.js';
 import { connectKubeTarget } from '../harness/kube-target.js';
-import { collectWatch, CRD_DIR, eventually, expectFailure, GROUP, metaOf, patchAs, VERSION, widget, WIDGETS, type Json } from './conformance-setup.js';
+import { collectWatch, CRD_DIR, eventually, expectFailure, GROUP, metaOf, patchAs, VERSION, widget, WIDGETS, widgetsIn, type Json } from './conformance-setup.js';
 
 const realCluster = Boolean(process.env.E2E_KUBECONFIG);
 const reason = 'test server only: fault switches, counters and the small 410 window do not exist on a real cluster';
@@ -26,7 +26,7 @@ describe.skipIf(realCluster)(`kube test server switches (${reason})`, () => {
     server = await startKubeApiServer({ crdDir: CRD_DIR, watchWindow: 5, bookmarkIntervalMs: 100 });
     core = server.kubeConfig().makeApiClient(CoreV1Api);
     custom = server.kubeConfig().makeApiClient(CustomObjectsApi);
-    await custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: 'default', plural: WIDGETS, body: widget('probe', { owner: 'a' }) });
+    await custom.createNamespacedCustomObject({ ...widgetsIn('default'), body: widget('probe', { owner: 'a' }) });
   });
   afterEach(() => {
     server.clearFaults();
@@ -36,7 +36,7 @@ describe.skipIf(realCluster)(`kube test server switches (${reason})`, () => {
     await Promise.all([server?.close(), ...extra.map((s) => s.close())]);
   });
 
-  const getProbe = () => custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: 'default', plural: WIDGETS, name: 'probe' });
+  const getProbe = () => custom.getNamespacedCustomObject({ ...widgetsIn('default'), name: 'probe' });
 
   it('fails a number of matching requests with 500', async () => {
     server.failRequests({ status: 500, count: 2, match: { verb: 'get', resource: 'widgets' } });
