@@ -54,8 +54,7 @@ describe('with one operator running', () => {
     const obj = await fx.waitFor('KasmUser', 'frank', isReady);
     expect(obj?.status?.externalId).toBe(existing.userId);
     expect(obj?.status?.atProvider?.firstName).toBe('Frank');
-    await fx.remove('KasmUser', 'frank');
-    await fx.waitFor('KasmUser', 'frank', (o) => o === undefined);
+    await fx.removeAndWait('KasmUser', 'frank');
     expect(fx.sim.state.users.get(existing.userId)).toBeDefined();
     expect(writesSoFar()).toBe(writesBefore);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KasmClient } from '../../src/kasm/client.js';
-import { API_VERSION, condition, eventually, isReady, startOperatorWithKasm, type ManagedResource, type OperatorFixture } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, eventually, isCurrent, isReady, readyReason, startOperatorWithKasm, writeEndpoints, type OperatorFixture } from '../harness/operator-fixture.js';
 
 /**
  * KasmCastConfig and KasmStagingConfig through the operator against the simulator: they wait for
@@ -21,13 +21,9 @@ afterAll(async () => {
 const castById = (id: string | undefined) => (id === undefined ? undefined : fx.sim.state.castConfigs.get(id));
 const stagingById = (id: string | undefined) => (id === undefined ? undefined : fx.sim.state.stagingConfigs.get(id));
 const defaultZoneId = () => [...fx.sim.state.zones.values()].find((z) => z.zone_name === 'default')?.zone_id ?? '';
-const castWrites = () => ['create_cast_config', 'update_cast_config', 'delete_cast_config'].reduce((n, e) => n + fx.sim.calls.count(e), 0);
-const stagingWrites = () => ['create_staging_config', 'update_staging_config', 'delete_staging_config'].reduce((n, e) => n + fx.sim.calls.count(e), 0);
-const settled = (o: ManagedResource | undefined) => isReady(o) && o?.status?.observedGeneration === o?.metadata?.generation;
-
-async function eventFor(name: string, reason: string): Promise<string> {
-  return eventually(async () => (await fx.events()).find((e) => e.regardingName === name && e.reason === reason)?.note, 20_000, `${reason} event on ${name}`);
-}
+const castWrites = () => fx.kasmCalls(writeEndpoints('cast_config'));
+const stagingWrites = () => fx.kasmCalls(writeEndpoints('staging_config'));
+const eventNote = async (name: string, reason: string) => (await fx.waitForEvents(name, reason))[0]?.note;
 
 describe('KasmCastConfig', () => {
   let imageId: string | undefined;
@@ -53,7 +49,7 @@ describe('KasmCastConfig', () => {
         validUntil: '2030-06-30T12:00:00Z',
       },
     });
-    const waiting = await fx.waitFor('KasmCastConfig', 'demo', (o) => condition(o, 'Ready')?.reason === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmCastConfig', 'demo', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain('cast-chrome');
     expect(fx.sim.calls.count('create_cast_config')).toBe(0);
 
@@ -91,7 +87,7 @@ describe('KasmCastConfig', () => {
 
   it('applies a spec change to Kasm, a new key moving the cast URL', async () => {
     await fx.mergePatch('KasmCastConfig', 'demo', { spec: { key: 'chrome-trial', clientSettings: { allowKasmAudio: true }, allowedReferrers: ['example.com'] } });
-    const obj = await fx.waitFor('KasmCastConfig', 'demo', (o) => settled(o) && o?.status?.castUrl === `${fx.sim.url}/#/cast/chrome-trial`);
+    const obj = await fx.waitFor('KasmCastConfig', 'demo', (o) => isCurrent(o) && o?.status?.castUrl === `${fx.sim.url}/#/cast/chrome-trial`);
     expect(obj?.status?.externalId).toBe(castId);
     expect(castById(castId)).toMatchObject({ key: 'chrome-trial', allow_kasm_audio: true, allowed_referrers: ['example.com'] });
     expect(fx.sim.calls.count('create_cast_config')).toBe(1);
@@ -110,7 +106,7 @@ describe('KasmCastConfig', () => {
         { field: 'limits.ipRequestLimit', desired: '3', observed: '100' },
       ]),
     );
-    expect(await eventFor('demo', 'DriftCorrected')).toContain('allowAnonymous');
+    expect(await eventNote('demo', 'DriftCorrected')).toContain('allowAnonymous');
   });
 
   it('lets Kasm count sessionsRemaining down, and sends it again only when the spec changes', async () => {
@@ -126,7 +122,7 @@ describe('KasmCastConfig', () => {
 
     await fx.mergePatch('KasmCastConfig', 'demo', { spec: { limits: { sessionsRemaining: 10 } } });
     await eventually(() => castById(castId)?.session_remaining === 10, 20_000, 'sessionsRemaining sent again');
-    const obj = await fx.waitFor('KasmCastConfig', 'demo', settled);
+    const obj = await fx.waitFor('KasmCastConfig', 'demo', isCurrent);
     expect(obj?.status?.sessionsRemainingApplied).toBe(10);
   });
 
@@ -135,12 +131,11 @@ describe('KasmCastConfig', () => {
     const again = await fx.waitFor('KasmCastConfig', 'demo', (o) => isReady(o) && o?.status?.externalId !== castId);
     castId = again?.status?.externalId;
     expect(castById(castId)?.key).toBe('chrome-trial');
-    expect(await eventFor('demo', 'ExternalDeleted')).toContain('chrome-trial');
+    expect(await eventNote('demo', 'ExternalDeleted')).toContain('chrome-trial');
   });
 
   it('deletes the cast config from Kasm and lets the object go', async () => {
-    await fx.remove('KasmCastConfig', 'demo');
-    await fx.waitFor('KasmCastConfig', 'demo', (o) => o === undefined);
+    await fx.removeAndWait('KasmCastConfig', 'demo');
     expect(castById(castId)).toBeUndefined();
   });
 
@@ -153,8 +148,7 @@ describe('KasmCastConfig', () => {
     });
     const ready = await fx.waitFor('KasmCastConfig', 'kept', isReady);
     const deletesBefore = fx.sim.calls.count('delete_cast_config');
-    await fx.remove('KasmCastConfig', 'kept');
-    await fx.waitFor('KasmCastConfig', 'kept', (o) => o === undefined);
+    await fx.removeAndWait('KasmCastConfig', 'kept');
     expect(castById(ready?.status?.externalId)?.key).toBe('kept-link');
     expect(fx.sim.calls.count('delete_cast_config')).toBe(deletesBefore);
   });
@@ -171,15 +165,14 @@ describe('KasmCastConfig', () => {
     const obj = await fx.waitFor('KasmCastConfig', 'support', isReady);
     expect(obj?.status?.externalId).toBe(existing.castConfigId);
     expect(obj?.status?.castUrl).toBe(`${fx.sim.url}/#/cast/support`);
-    expect(await eventFor('support', 'Adopted')).toContain('Observe');
+    expect(await eventNote('support', 'Adopted')).toContain('Observe');
     // A change in Kasm is reported, not reverted.
     const record = castById(existing.castConfigId);
     if (!record) throw new Error('cast config missing');
     record.allow_anonymous = false;
-    const drifted = await fx.waitFor('KasmCastConfig', 'support', (o) => condition(o, 'Ready')?.reason === 'Drifted');
+    const drifted = await fx.waitFor('KasmCastConfig', 'support', (o) => readyReason(o) === 'Drifted');
     expect(drifted?.status?.drift).toEqual([{ field: 'allowAnonymous', desired: 'true', observed: 'false' }]);
-    await fx.remove('KasmCastConfig', 'support');
-    await fx.waitFor('KasmCastConfig', 'support', (o) => o === undefined);
+    await fx.removeAndWait('KasmCastConfig', 'support');
     expect(castById(existing.castConfigId)).toBeDefined();
     expect(castWrites()).toBe(writesBefore);
   });
@@ -209,7 +202,7 @@ describe('KasmStagingConfig', () => {
       metadata: { name: 'firefox-pool' },
       spec: { zoneName: 'default', imageRef: { name: 'stage-firefox' }, numSessions: 3, expiration: '30m', clientSettings: { allowKasmDownloads: true } },
     });
-    const waiting = await fx.waitFor('KasmStagingConfig', 'firefox-pool', (o) => condition(o, 'Ready')?.reason === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmStagingConfig', 'firefox-pool', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain('stage-firefox');
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmImage', metadata: { name: 'stage-firefox' }, spec: { name: 'kasmweb/firefox:1.16.0', friendlyName: 'Firefox' } });
     imageId = (await fx.waitFor('KasmImage', 'stage-firefox', isReady))?.status?.externalId;
@@ -222,7 +215,7 @@ describe('KasmStagingConfig', () => {
 
   it('applies a spec change to Kasm', async () => {
     await fx.mergePatch('KasmStagingConfig', 'firefox-pool', { spec: { numSessions: 5, expiration: '2h' } });
-    await fx.waitFor('KasmStagingConfig', 'firefox-pool', (o) => settled(o) && o?.status?.atProvider?.numSessions === 5);
+    await fx.waitFor('KasmStagingConfig', 'firefox-pool', (o) => isCurrent(o) && o?.status?.atProvider?.numSessions === 5);
     expect(stagingById(stagingId)).toMatchObject({ num_sessions: 5, expiration: 2 });
   });
 
@@ -239,12 +232,11 @@ describe('KasmStagingConfig', () => {
         { field: 'expiration', desired: '2h', observed: '24h' },
       ]),
     );
-    expect(await eventFor('firefox-pool', 'DriftCorrected')).toContain('numSessions');
+    expect(await eventNote('firefox-pool', 'DriftCorrected')).toContain('numSessions');
   });
 
   it('deletes the staging config from Kasm and lets the object go', async () => {
-    await fx.remove('KasmStagingConfig', 'firefox-pool');
-    await fx.waitFor('KasmStagingConfig', 'firefox-pool', (o) => o === undefined);
+    await fx.removeAndWait('KasmStagingConfig', 'firefox-pool');
     expect(stagingById(stagingId)).toBeUndefined();
   });
 
@@ -255,7 +247,7 @@ describe('KasmStagingConfig', () => {
       metadata: { name: 'edge-pool' },
       spec: { zoneName: 'edge', imageId: imageId ?? '', numSessions: 1, expiration: '1h', deletionPolicy: 'Orphan' },
     });
-    const waiting = await fx.waitFor('KasmStagingConfig', 'edge-pool', (o) => condition(o, 'Ready')?.reason === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmStagingConfig', 'edge-pool', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain('zone "edge" does not exist in Kasm');
     const base = [...fx.sim.state.zones.values()][0];
     if (!base) throw new Error('no zone');
@@ -264,8 +256,7 @@ describe('KasmStagingConfig', () => {
     const ready = await fx.waitFor('KasmStagingConfig', 'edge-pool', isReady);
     expect(stagingById(ready?.status?.externalId)?.zone_id).toBe(edgeId);
     const deletesBefore = fx.sim.calls.count('delete_staging_config');
-    await fx.remove('KasmStagingConfig', 'edge-pool');
-    await fx.waitFor('KasmStagingConfig', 'edge-pool', (o) => o === undefined);
+    await fx.removeAndWait('KasmStagingConfig', 'edge-pool');
     expect(stagingById(ready?.status?.externalId)).toBeDefined();
     expect(fx.sim.calls.count('delete_staging_config')).toBe(deletesBefore);
   });
@@ -288,9 +279,8 @@ describe('KasmStagingConfig', () => {
     const obj = await fx.waitFor('KasmStagingConfig', 'terminal-pool', isReady);
     expect(obj?.status?.externalId).toBe(existing.stagingConfigId);
     expect(obj?.status?.atProvider).toMatchObject({ imageFriendlyName: 'Terminal', numSessions: 2 });
-    expect(await eventFor('terminal-pool', 'Adopted')).toContain('Observe');
-    await fx.remove('KasmStagingConfig', 'terminal-pool');
-    await fx.waitFor('KasmStagingConfig', 'terminal-pool', (o) => o === undefined);
+    expect(await eventNote('terminal-pool', 'Adopted')).toContain('Observe');
+    await fx.removeAndWait('KasmStagingConfig', 'terminal-pool');
     expect(stagingById(existing.stagingConfigId)).toBeDefined();
     expect(stagingWrites()).toBe(writesBefore);
   });

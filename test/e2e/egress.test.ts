@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_USERS_GROUP_ID } from '../../src/kasm/areas/groups.js';
 import type { KasmClient } from '../../src/kasm/client.js';
-import { API_VERSION, condition, eventually, isReady, startOperatorWithKasm, type ManagedResource, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, eventually, isCurrent, isReady, readyReason, startOperatorWithKasm, writeEndpoints, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import { expectNoSecretShown, readTraces } from './secrets-shown.js';
 
 /**
  * The four egress kinds through the operator against the simulator: references that wait, create,
@@ -18,7 +19,7 @@ const PASSWORD_1 = 'Vpn-Password-One-3f9a';
 const PASSWORD_2 = 'Vpn-Password-Two-b07e';
 const SECRETS = [OVPN_1, OVPN_2, PASSWORD_1, PASSWORD_2, 'Ovpn-Key-One-5d2e', 'Ovpn-Key-Two-8c41'];
 
-const EGRESS_WRITES = ['provider', 'gateway', 'credential', 'provider_mapping'].flatMap((k) => ['create', 'update', 'delete'].map((verb) => `${verb}_egress_${k}`));
+const EGRESS_WRITES = writeEndpoints('egress_provider', 'egress_gateway', 'egress_credential', 'egress_provider_mapping');
 
 beforeAll(async () => {
   ({ fx, operator, kasm } = await startOperatorWithKasm());
@@ -29,27 +30,8 @@ afterAll(async () => {
 
 const state = () => fx.sim.state;
 const idOf = async (kind: string, name: string): Promise<string> => (await fx.get(kind, name))?.status?.externalId ?? '';
-const writes = (): number => EGRESS_WRITES.reduce((n, endpoint) => n + fx.sim.calls.count(endpoint), 0);
-const reason = (o: ManagedResource | undefined): string | undefined => condition(o, 'Ready')?.reason;
+const writes = (): number => fx.kasmCalls(EGRESS_WRITES);
 const manifest = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: API_VERSION, kind, metadata: { name }, spec });
-
-async function patchSecret(name: string, stringData: Record<string, string>): Promise<void> {
-  await fx.objects.patch(
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: fx.namespace }, stringData },
-    undefined,
-    undefined,
-    'e2e-test',
-    undefined,
-    'application/merge-patch+json',
-  );
-}
-
-async function eventsNamed(name: string, eventReason: string) {
-  return eventually(async () => {
-    const found = (await fx.events()).filter((e) => e.regardingName === name && e.reason === eventReason);
-    return found.length > 0 ? found : undefined;
-  }, 20_000, `${eventReason} event on ${name}`);
-}
 
 describe('egress kinds', () => {
   it('wait for the objects they reference, then create everything in Kasm', async () => {
@@ -67,10 +49,10 @@ describe('egress kinds', () => {
     );
     await fx.apply(manifest('KasmEgressCredential', 'fra-dev', { gatewayRef: { name: 'fra' }, username: 'dev', passwordSecretRef: { name: 'vpn', key: 'password' } }));
     await fx.apply(manifest('KasmEgressMapping', 'all-users-vpn', { providerRef: { name: 'vpn' }, groupId: ALL_USERS_GROUP_ID, gatewayRef: { name: 'fra' } }));
-    const waiting = await fx.waitFor('KasmEgressGateway', 'fra', (o) => reason(o) === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmEgressGateway', 'fra', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain('KasmEgressProvider "vpn"');
-    await fx.waitFor('KasmEgressCredential', 'fra-dev', (o) => reason(o) === 'ReferenceNotReady');
-    await fx.waitFor('KasmEgressMapping', 'all-users-vpn', (o) => reason(o) === 'ReferenceNotReady');
+    await fx.waitFor('KasmEgressCredential', 'fra-dev', (o) => readyReason(o) === 'ReferenceNotReady');
+    await fx.waitFor('KasmEgressMapping', 'all-users-vpn', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(writes()).toBe(0);
 
     await fx.apply(manifest('KasmEgressProvider', 'vpn', { name: 'Corporate VPN', egressProviderType: 'openvpn', enabled: true }));
@@ -111,14 +93,14 @@ describe('egress kinds', () => {
     await eventually(() => [...state().egressCredentials.values()].some((c) => c.username === 'developers'), 20_000, 'credential renamed');
     // The whole config is sent: the secret key stays next to the changed plain one.
     expect(state().egressGateways.get(gatewayId)?.config).toEqual({ protocol: 'tcp', ovpn: OVPN_1 });
-    const gateway = await fx.waitFor('KasmEgressGateway', 'fra', (o) => isReady(o) && o?.status?.observedGeneration === o?.metadata?.generation);
+    const gateway = await fx.waitFor('KasmEgressGateway', 'fra', isCurrent);
     expect(gateway?.status?.atProvider?.city).toBe('Offenbach');
     expect(fx.sim.calls.count('create_egress_provider_mapping')).toBe(1);
   });
 
   it('sends Secret values again when the Secret changes', async () => {
     const [gatewayId, credentialId] = [await idOf('KasmEgressGateway', 'fra'), await idOf('KasmEgressCredential', 'fra-dev')];
-    await patchSecret('vpn', { 'client.ovpn': OVPN_2, password: PASSWORD_2 });
+    await fx.mergePatch('Secret', 'vpn', { stringData: { 'client.ovpn': OVPN_2, password: PASSWORD_2 } });
     await eventually(() => state().egressGateways.get(gatewayId)?.config.ovpn === OVPN_2, 20_000, 'new VPN config in Kasm');
     await eventually(() => state().egressCredentials.get(credentialId)?.password === PASSWORD_2, 20_000, 'new password in Kasm');
     // A changed input is an update, not drift.
@@ -150,12 +132,12 @@ describe('egress kinds', () => {
     expect(gateway?.status?.drift).toEqual(expect.arrayContaining([{ field: 'country', desired: 'DE', observed: 'FR' }, { field: 'config.injected' }]));
     const credential = await fx.waitFor('KasmEgressCredential', 'fra-dev', (o) => (o?.status?.drift ?? []).some((d) => d.field === 'password'));
     expect(credential?.status?.drift).toEqual([{ field: 'password' }]);
-    for (const name of ['vpn', 'fra', 'fra-dev', 'all-users-vpn']) expect((await eventsNamed(name, 'DriftCorrected')).length).toBeGreaterThan(0);
+    for (const name of ['vpn', 'fra', 'fra-dev', 'all-users-vpn']) expect((await fx.waitForEvents(name, 'DriftCorrected')).length).toBeGreaterThan(0);
   });
 
   it('reports a missing Secret with the field and the fix, and proceeds once it exists', async () => {
     await fx.apply(manifest('KasmEgressCredential', 'fra-ops', { gatewayRef: { name: 'fra' }, username: 'ops', passwordSecretRef: { name: 'ops-vpn', key: 'password' } }));
-    const stalled = await fx.waitFor('KasmEgressCredential', 'fra-ops', (o) => reason(o) === 'SecretNotFound');
+    const stalled = await fx.waitFor('KasmEgressCredential', 'fra-ops', (o) => readyReason(o) === 'SecretNotFound');
     expect(condition(stalled, 'Stalled')?.status).toBe('True');
     expect(condition(stalled, 'Ready')?.message).toMatch(/^spec\.passwordSecretRef: Secret "ops-vpn" not found .*create it with the key "password"/);
     await fx.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ops-vpn' }, stringData: { password: PASSWORD_1 } });
@@ -166,24 +148,24 @@ describe('egress kinds', () => {
   it('refuses a pinned gateway of another provider, naming the field', async () => {
     await fx.apply(manifest('KasmEgressProvider', 'proxy', { name: 'Web Proxy', egressProviderType: 'http_proxy' }));
     await fx.apply(manifest('KasmEgressMapping', 'wrong-pin', { providerRef: { name: 'proxy' }, groupId: ALL_USERS_GROUP_ID, gatewayRef: { name: 'fra' } }));
-    const refused = await fx.waitFor('KasmEgressMapping', 'wrong-pin', (o) => reason(o) === 'InvalidSpec');
+    const refused = await fx.waitFor('KasmEgressMapping', 'wrong-pin', (o) => readyReason(o) === 'InvalidSpec');
     expect(condition(refused, 'Ready')?.message).toMatch(/^spec\.gatewayRef: egress gateway \w+ belongs to egress provider/);
     await fx.remove('KasmEgressMapping', 'wrong-pin');
     await fx.remove('KasmEgressProvider', 'proxy');
   });
 
   it('never puts VPN configs or passwords in status, events or operator logs', async () => {
-    const objects = await Promise.all([
-      fx.get('KasmEgressProvider', 'vpn'),
-      fx.get('KasmEgressGateway', 'fra'),
-      fx.get('KasmEgressCredential', 'fra-dev'),
-      fx.get('KasmEgressCredential', 'fra-ops'),
-      fx.get('KasmEgressMapping', 'all-users-vpn'),
-    ]);
-    const seen = [JSON.stringify(objects), JSON.stringify(await fx.events()), operator.logs.join('\n')].join('\n');
+    const objects = [
+      ['KasmEgressProvider', 'vpn'],
+      ['KasmEgressGateway', 'fra'],
+      ['KasmEgressCredential', 'fra-dev'],
+      ['KasmEgressCredential', 'fra-ops'],
+      ['KasmEgressMapping', 'all-users-vpn'],
+    ] as const;
+    const traces = await readTraces(fx, objects, [operator]);
     // The logs do record this work, just never the values.
-    expect(operator.logs.join('\n')).toMatch(/KasmEgressCredential[\s\S]*updated in Kasm/);
-    for (const secret of SECRETS) expect(seen).not.toContain(secret);
+    expect(traces.logs).toMatch(/KasmEgressCredential[\s\S]*updated in Kasm/);
+    expectNoSecretShown(traces, SECRETS);
   });
 
   it('observes in bulk: list calls only, never one read per object', () => {
@@ -208,11 +190,9 @@ describe('egress kinds', () => {
     await fx.waitFor('KasmEgressCredential', 'fra-ops', (o) => o === undefined);
     expect(state().egressMappings.has(ids.mapping)).toBe(false);
     expect(state().egressCredentials.has(ids.credential)).toBe(false);
-    await fx.remove('KasmEgressGateway', 'fra');
-    await fx.waitFor('KasmEgressGateway', 'fra', (o) => o === undefined);
+    await fx.removeAndWait('KasmEgressGateway', 'fra');
     expect(state().egressGateways.has(ids.gateway)).toBe(false);
-    await fx.remove('KasmEgressProvider', 'vpn');
-    await fx.waitFor('KasmEgressProvider', 'vpn', (o) => o === undefined);
+    await fx.removeAndWait('KasmEgressProvider', 'vpn');
     expect(state().egressProviders.has(ids.provider)).toBe(false);
     for (const endpoint of ['delete_egress_provider_mapping', 'delete_egress_credential', 'delete_egress_gateway']) expect(fx.sim.calls.count(endpoint), endpoint).toBeGreaterThan(0);
   });
@@ -260,10 +240,9 @@ describe('egress kinds', () => {
     expect(seen.credential?.status?.externalId).toBe(credential.egressCredentialId);
     expect(seen.credential?.status?.atProvider?.passwordSet).toBe(true);
     expect(seen.mapping?.status?.externalId).toBe(mapping.egressProviderMappingId);
-    for (const name of ['seen', 'seen-gw', 'seen-cred', 'seen-map']) expect((await eventsNamed(name, 'Adopted')).length).toBe(1);
+    for (const name of ['seen', 'seen-gw', 'seen-cred', 'seen-map']) expect((await fx.waitForEvents(name, 'Adopted')).length).toBe(1);
     for (const [kind, name] of [['KasmEgressMapping', 'seen-map'], ['KasmEgressCredential', 'seen-cred'], ['KasmEgressGateway', 'seen-gw'], ['KasmEgressProvider', 'seen']] as const) {
-      await fx.remove(kind, name);
-      await fx.waitFor(kind, name, (o) => o === undefined);
+      await fx.removeAndWait(kind, name);
     }
     expect(writes()).toBe(writesBefore);
     expect(state().egressProviders.has(provider.egressProviderId)).toBe(true);

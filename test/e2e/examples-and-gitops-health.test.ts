@@ -3,7 +3,7 @@ import type { KasmClient } from '../../src/kasm/client.js';
 import { argoCdHealth, luaAvailable } from '../deploy/argocd-health.js';
 import { computeKstatus } from '../deploy/kstatus.js';
 import { applyOrder, loadExamples } from '../harness/examples.js';
-import { API_VERSION, condition, isReady, startOperatorWithKasm, type ManagedResource, type OperatorFixture } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, isReady, readyReason, startOperatorWithKasm, type ManagedResource, type OperatorFixture } from '../harness/operator-fixture.js';
 
 /**
  * examples/ applied as a user would, every object becoming Ready; and the statuses the operator
@@ -57,7 +57,7 @@ describe('statuses as GitOps tools read them', () => {
       metadata: { name: 'waiting' },
       spec: { groupRef: { name: 'not-yet' }, users: [{ username: 'user@kasm.local' }] },
     });
-    const waiting = await fx.waitFor('KasmGroupMembership', 'waiting', (o) => condition(o, 'Ready')?.reason === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmGroupMembership', 'waiting', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(computeKstatus(waiting).status).toBe('InProgress');
     if (luaAvailable()) expect(argoCdHealth(waiting).status).toBe('Progressing');
   });

@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { API_VERSION, condition, eventually, isReady, startOperatorFixture, testTuning, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, eventually, isReady, readyReason, startOperatorWithKasm, testTuning, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
 
 const testTuningFailureThreshold = testTuning.transport?.breaker?.failureThreshold ?? 5;
 
@@ -9,8 +9,7 @@ let fx: OperatorFixture;
 let operator: OperatorInstance;
 
 beforeAll(async () => {
-  fx = await startOperatorFixture();
-  operator = await fx.startOperator();
+  ({ fx, operator } = await startOperatorWithKasm());
 });
 afterAll(async () => {
   await fx?.close();
@@ -41,14 +40,7 @@ describe('invalid input', () => {
     expect(condition(stalled, 'Ready')).toMatchObject({ status: 'False', reason: 'SecretNotFound' });
     expect(condition(stalled, 'Stalled')?.message).toContain('has no key "password"');
     expect(condition(stalled, 'Stalled')?.message).toContain('add the key');
-    await fx.objects.patch(
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kim-password', namespace: fx.namespace }, stringData: { password: 'Sup3r-Secret' } },
-      undefined,
-      undefined,
-      'e2e-test',
-      undefined,
-      'application/merge-patch+json',
-    );
+    await fx.mergePatch('Secret', 'kim-password', { stringData: { password: 'Sup3r-Secret' } });
     const ready = await fx.waitFor('KasmUser', 'kim', isReady);
     expect(condition(ready, 'Stalled')?.status).toBe('False');
   });
@@ -98,7 +90,7 @@ describe('Kasm down', () => {
     await fx.sim.goDown();
     onTestFinished(() => fx.sim.comeBack());
     await fx.mergePatch('KasmUser', 'mike', { spec: { firstName: 'Michael' } });
-    await fx.waitFor('KasmUser', 'mike', (o) => condition(o, 'Ready')?.reason === 'KasmUnavailable');
+    await fx.waitFor('KasmUser', 'mike', (o) => readyReason(o) === 'KasmUnavailable');
     // Refused connections never reach the simulator's log: count the operator's own attempts.
     const failedAttempts = async (): Promise<number> => {
       const metric = operator.manager.registry.getSingleMetric('kasm_client_requests_total');

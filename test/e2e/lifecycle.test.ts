@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION, condition, eventually, isReady, startOperatorFixture, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, eventually, isCurrent, isReady, readyReason, startOperatorWithKasm, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
 
 /**
  * The life of KasmUser, KasmGroup and KasmGroupMembership objects through the operator: created in
@@ -10,8 +10,7 @@ let fx: OperatorFixture;
 let operator: OperatorInstance;
 
 beforeAll(async () => {
-  fx = await startOperatorFixture();
-  operator = await fx.startOperator();
+  ({ fx, operator } = await startOperatorWithKasm());
 });
 afterAll(async () => {
   await fx?.close();
@@ -54,21 +53,14 @@ describe('KasmUser', () => {
   it('applies a spec change to Kasm', async () => {
     await fx.mergePatch('KasmUser', 'alice', { spec: { lastName: 'Pleasance', organization: 'Wonderland' } });
     await eventually(() => kasmUserByName('alice@example.com')?.last_name === 'Pleasance', 20_000, 'last name in Kasm');
-    const obj = await fx.waitFor('KasmUser', 'alice', (o) => isReady(o) && o?.status?.observedGeneration === o?.metadata?.generation);
+    const obj = await fx.waitFor('KasmUser', 'alice', isCurrent);
     expect(kasmUserByName('alice@example.com')?.organization).toBe('Wonderland');
     expect(obj?.status?.atProvider?.lastName).toBe('Pleasance');
   });
 
   it('changes the password in Kasm when the Secret changes', async () => {
     const updatesBefore = fx.sim.calls.count('update_user');
-    await fx.objects.patch(
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'alice-password', namespace: fx.namespace }, stringData: { password: 'Battery-Staple-2' } },
-      undefined,
-      undefined,
-      'e2e-test',
-      undefined,
-      'application/merge-patch+json',
-    );
+    await fx.mergePatch('Secret', 'alice-password', { stringData: { password: 'Battery-Staple-2' } });
     await eventually(() => kasmUserByName('alice@example.com')?.password === 'Battery-Staple-2', 20_000, 'new password in Kasm');
     expect(fx.sim.calls.count('update_user')).toBeGreaterThan(updatesBefore);
     const logs = operator.logs.join('\n');
@@ -84,11 +76,7 @@ describe('KasmUser', () => {
     await eventually(() => kasmUserByName('alice@example.com')?.first_name === 'Alice', 20_000, 'first name restored');
     const obj = await fx.waitFor('KasmUser', 'alice', (o) => (o?.status?.drift ?? []).some((d) => d.field === 'firstName'));
     expect(obj?.status?.drift?.find((d) => d.field === 'firstName')).toMatchObject({ desired: 'Alice', observed: 'Mallory' });
-    const events = await eventually(async () => {
-      const list = await fx.events();
-      const found = list.filter((e) => e.regardingName === 'alice' && e.reason === 'DriftCorrected');
-      return found.length > 0 ? found : undefined;
-    }, 20_000, 'DriftCorrected event');
+    const events = await fx.waitForEvents('alice', 'DriftCorrected');
     expect(events[0]?.note).toContain('firstName');
   });
 
@@ -101,8 +89,7 @@ describe('KasmUser', () => {
   it('keeps the Kasm user when deletionPolicy is Orphan', async () => {
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmUser', metadata: { name: 'bob' }, spec: { username: 'bob@example.com', deletionPolicy: 'Orphan' } });
     await fx.waitFor('KasmUser', 'bob', isReady);
-    await fx.remove('KasmUser', 'bob');
-    await fx.waitFor('KasmUser', 'bob', (o) => o === undefined);
+    await fx.removeAndWait('KasmUser', 'bob');
     expect(kasmUserByName('bob@example.com')).toBeDefined();
     expect(fx.sim.calls.count('delete_user')).toBe(1);
   });
@@ -138,7 +125,7 @@ describe('KasmGroup and memberships', () => {
       metadata: { name: 'engineers-members' },
       spec: { groupRef: { name: 'engineers' }, users: [{ userRef: { name: 'dave' } }] },
     });
-    const waiting = await fx.waitFor('KasmGroupMembership', 'engineers-members', (o) => condition(o, 'Ready')?.reason === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmGroupMembership', 'engineers-members', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain('dave');
 
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmUser', metadata: { name: 'dave' }, spec: { username: 'dave@example.com', groups: [{ name: 'All Users' }] } });
@@ -154,8 +141,7 @@ describe('KasmGroup and memberships', () => {
   });
 
   it('removes only its memberships when the membership is deleted', async () => {
-    await fx.remove('KasmGroupMembership', 'engineers-members');
-    await fx.waitFor('KasmGroupMembership', 'engineers-members', (o) => o === undefined);
+    await fx.removeAndWait('KasmGroupMembership', 'engineers-members');
     const dave = kasmUserByName('dave@example.com');
     const engineering = [...fx.sim.state.groups.values()].find((g) => g.name === 'Engineering');
     const allUsers = [...fx.sim.state.groups.values()].find((g) => g.name === 'All Users');

@@ -4,13 +4,17 @@ import type { KasmClient } from '../../src/kasm/client.js';
 import {
   API_VERSION,
   condition,
+  decodeSecret,
   eventually,
+  isCurrent,
   isReady,
+  readyReason,
   startOperatorWithKasm,
   type ManagedResource,
   type OperatorFixture,
   type OperatorInstance,
 } from '../harness/operator-fixture.js';
+import { expectNoSecretShown, readTraces } from './secrets-shown.js';
 
 /**
  * The kinds that act on sessions and users: KasmSessionPermission, KasmSessionJoin, KasmExec and
@@ -59,9 +63,6 @@ afterAll(async () => {
   await fx?.close();
 });
 
-const reason = (o: ManagedResource | undefined): string | undefined => condition(o, 'Ready')?.reason;
-const isCurrent = (o: ManagedResource | undefined): boolean => isReady(o) && o?.status?.observedGeneration === o?.metadata?.generation;
-
 function access(kasmId: string): Record<string, string> {
   const session = fx.sim.state.sessions.get(kasmId);
   return Object.fromEntries([...(session ? session.permissions : [])].map(([userId, p]) => [userId, p.access]));
@@ -69,23 +70,13 @@ function access(kasmId: string): Record<string, string> {
 
 async function secretData(name: string): Promise<{ data: Record<string, string>; obj: ManagedResource } | undefined> {
   const obj = await fx.get('Secret', name);
-  if (!obj) return undefined;
-  const encoded = (obj as { data?: Record<string, string> }).data ?? {};
-  const data = Object.fromEntries(Object.entries(encoded).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
-  return { data, obj };
+  return obj && { data: decodeSecret(obj), obj };
 }
 
 function expectOwnedBy(secret: ManagedResource, owner: ManagedResource | undefined, kind: string): void {
   expect(secret.metadata?.ownerReferences).toEqual([
     expect.objectContaining({ apiVersion: API_VERSION, kind, name: owner?.metadata?.name, uid: owner?.metadata?.uid, controller: true }),
   ]);
-}
-
-async function eventsFor(name: string, wanted: string): Promise<{ note: string | undefined }[]> {
-  return eventually(async () => {
-    const found = (await fx.events()).filter((e) => e.regardingName === name && e.reason === wanted);
-    return found.length > 0 ? found : undefined;
-  }, 20_000, `${wanted} event on ${name}`);
 }
 
 /** A whole reconcile, observed: pausing and resuming writes Synced twice, the second after the full reconcile. */
@@ -97,7 +88,7 @@ async function fullReconcile(kind: string, name: string): Promise<ManagedResourc
 }
 
 describe('KasmSessionPermission', () => {
-  const permissionWrites = () => fx.sim.calls.count('set_session_permissions') + fx.sim.calls.count('delete_all_session_permissions');
+  const permissionWrites = () => fx.kasmCalls(['set_session_permissions', 'delete_all_session_permissions']);
   let bobId: string | undefined;
 
   it('waits for the user it names, then sets the access in Kasm', async () => {
@@ -107,7 +98,7 @@ describe('KasmSessionPermission', () => {
       metadata: { name: 's1-access' },
       spec: { kasmId: s1.kasmId, globalAccess: 'r', users: [{ userRef: { name: 'bob' }, access: 'rw' }, { userId: carolId, access: 'r' }] },
     });
-    const waiting = await fx.waitFor('KasmSessionPermission', 's1-access', (o) => reason(o) === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmSessionPermission', 's1-access', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain('spec.users');
     expect(access(s1.kasmId)).toEqual({});
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmUser', metadata: { name: 'bob' }, spec: { username: 'bob@example.com' } });
@@ -148,7 +139,7 @@ describe('KasmSessionPermission', () => {
         { field: 'globalAccess', desired: 'r', observed: 'dave@example.com=rw' },
       ]),
     );
-    const events = await eventsFor('s1-access', 'DriftCorrected');
+    const events = await fx.waitForEvents('s1-access', 'DriftCorrected');
     expect(events[0]?.note).toContain('users[bob].access');
   });
 
@@ -163,8 +154,7 @@ describe('KasmSessionPermission', () => {
   });
 
   it('clears the session\'s permissions when deleted', async () => {
-    await fx.remove('KasmSessionPermission', 's1-access');
-    await fx.waitFor('KasmSessionPermission', 's1-access', (o) => o === undefined);
+    await fx.removeAndWait('KasmSessionPermission', 's1-access');
     expect(access(s1.kasmId)).toEqual({});
   });
 
@@ -177,8 +167,7 @@ describe('KasmSessionPermission', () => {
     });
     await fx.waitFor('KasmSessionPermission', 's2-access', isReady);
     const clears = fx.sim.calls.count('delete_all_session_permissions');
-    await fx.remove('KasmSessionPermission', 's2-access');
-    await fx.waitFor('KasmSessionPermission', 's2-access', (o) => o === undefined);
+    await fx.removeAndWait('KasmSessionPermission', 's2-access');
     expect(access(s2.kasmId)).toEqual({ [carolId]: 'r' });
     expect(fx.sim.calls.count('delete_all_session_permissions')).toBe(clears);
   });
@@ -194,10 +183,9 @@ describe('KasmSessionPermission', () => {
     const obj = await fx.waitFor('KasmSessionPermission', 's2-observed', isReady);
     expect(obj?.status?.atProvider?.permissions).toEqual([{ userId: carolId, username: 'carol@example.com', access: 'r' }]);
     await fx.mergePatch('KasmSessionPermission', 's2-observed', { spec: { users: [{ userId: carolId, access: 'rw' }] } });
-    const drifted = await fx.waitFor('KasmSessionPermission', 's2-observed', (o) => reason(o) === 'Drifted');
+    const drifted = await fx.waitFor('KasmSessionPermission', 's2-observed', (o) => readyReason(o) === 'Drifted');
     expect(drifted?.status?.drift).toEqual([{ field: 'users[carol@example.com].access', desired: 'rw', observed: 'r' }]);
-    await fx.remove('KasmSessionPermission', 's2-observed');
-    await fx.waitFor('KasmSessionPermission', 's2-observed', (o) => o === undefined);
+    await fx.removeAndWait('KasmSessionPermission', 's2-observed');
     expect(access(s2.kasmId)).toEqual({ [carolId]: 'r' });
     expect(permissionWrites()).toBe(writesBefore);
   });
@@ -209,7 +197,7 @@ describe('KasmSessionPermission', () => {
       metadata: { name: 's3-access' },
       spec: { kasmId: s3.kasmId, globalAccess: 'rw', users: [{ userId: daveId, access: 'r' }] },
     });
-    const waiting = await fx.waitFor('KasmSessionPermission', 's3-access', (o) => reason(o) === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmSessionPermission', 's3-access', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain(s3.kasmId);
     expect(access(s3.kasmId)).toEqual({});
     fx.sim.sessions.setStatus(s3.kasmId, null);
@@ -241,20 +229,13 @@ describe('KasmSessionJoin', () => {
     expect(ready?.status?.renewedAt).toEqual(expect.any(String));
     expect(ready?.status?.issuedFor).toBe(`session ${s1.kasmId} user ${bobId}`);
     expect(fx.sim.calls.count('join_kasm')).toBe(1);
-    expect((await eventsFor('bob-joins', 'JoinLinkIssued'))[0]?.note).toContain('bob-join-link');
+    expect((await fx.waitForEvents('bob-joins', 'JoinLinkIssued'))[0]?.note).toContain('bob-join-link');
   });
 
   it('keeps the link through a resync and restores an edited or deleted Secret without joining again', async () => {
     const before = (await secretData('bob-join-link'))?.data;
     await fullReconcile('KasmSessionJoin', 'bob-joins');
-    await fx.objects.patch(
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bob-join-link', namespace: fx.namespace }, stringData: { url: 'https://evil.example.com/' } },
-      undefined,
-      undefined,
-      'e2e-test',
-      undefined,
-      'application/merge-patch+json',
-    );
+    await fx.mergePatch('Secret', 'bob-join-link', { stringData: { url: 'https://evil.example.com/' } });
     await eventually(async () => (await secretData('bob-join-link'))?.data.url === before?.url, 20_000, 'Secret restored');
     expect((await secretData('bob-join-link'))?.data).toEqual(before);
     await fx.remove('Secret', 'bob-join-link');
@@ -279,7 +260,7 @@ describe('KasmSessionJoin', () => {
       metadata: { name: 'dave-joins' },
       spec: { shareId: s3.shareId, userId: daveId, writeConnectionSecretToRef: { name: 'dave-join-link' } },
     });
-    const waiting = await fx.waitFor('KasmSessionJoin', 'dave-joins', (o) => reason(o) === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmSessionJoin', 'dave-joins', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain(s3.shareId);
     expect(await secretData('dave-join-link')).toBeUndefined();
     fx.sim.sessions.setStatus(s3.kasmId, null);
@@ -287,8 +268,7 @@ describe('KasmSessionJoin', () => {
     const secret = await eventually(() => secretData('dave-join-link'), 20_000, 'dave\'s Secret');
     links.add(secret.data.url ?? '').add(secret.data.token ?? '');
     fx.sim.sessions.setStatus(s3.kasmId, 'paused');
-    await fx.remove('KasmSessionJoin', 'dave-joins');
-    await fx.waitFor('KasmSessionJoin', 'dave-joins', (o) => o === undefined);
+    await fx.removeAndWait('KasmSessionJoin', 'dave-joins');
   });
 
   it('requests no link under ["Observe"]', async () => {
@@ -303,8 +283,7 @@ describe('KasmSessionJoin', () => {
     expect(obj?.status?.atProvider).toMatchObject({ kasmId: s2.kasmId, username: 'carol@example.com' });
     expect(obj?.status?.renewedAt).toBeUndefined();
     expect(await secretData('observed-join-link')).toBeUndefined();
-    await fx.remove('KasmSessionJoin', 'observed-join');
-    await fx.waitFor('KasmSessionJoin', 'observed-join', (o) => o === undefined);
+    await fx.removeAndWait('KasmSessionJoin', 'observed-join');
     expect(fx.sim.calls.count('join_kasm')).toBe(joins);
   });
 });
@@ -352,7 +331,7 @@ describe('KasmExec', () => {
 
   it('waits for a session that is not running, then sends', async () => {
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmExec', metadata: { name: 'warm-up' }, spec: { kasmId: s3.kasmId, userId: ownerId, command: 'true' } });
-    await fx.waitFor('KasmExec', 'warm-up', (o) => reason(o) === 'ReferenceNotReady');
+    await fx.waitFor('KasmExec', 'warm-up', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(sent(s3.kasmId)).toHaveLength(0);
     fx.sim.sessions.setStatus(s3.kasmId, null);
     await fx.waitFor('KasmExec', 'warm-up', (o) => isReady(o) && o?.status?.sentGeneration === 1);
@@ -366,7 +345,7 @@ describe('KasmExec', () => {
       metadata: { name: 'observed-exec' },
       spec: { kasmId: s2.kasmId, command: 'reboot', managementPolicies: ['Observe'] },
     });
-    const obj = await fx.waitFor('KasmExec', 'observed-exec', (o) => reason(o) === 'Drifted');
+    const obj = await fx.waitFor('KasmExec', 'observed-exec', (o) => readyReason(o) === 'Drifted');
     expect(obj?.status?.drift).toEqual([{ field: 'command', desired: 'sent for generation 1', observed: 'not sent' }]);
     expect(sent(s2.kasmId)).toHaveLength(0);
   });
@@ -412,7 +391,7 @@ describe('KasmLogin', () => {
     }, 20_000, 'renewed link');
     links.add(second.data.url ?? '');
     expect(loginCalls()).toBe(2);
-    expect((await eventsFor('bob-login', 'LoginLinkRenewed')).length).toBeGreaterThan(0);
+    expect((await fx.waitForEvents('bob-login', 'LoginLinkRenewed')).length).toBeGreaterThan(0);
   });
 
   it('reports a user that cannot sign in, and renews once it can', async () => {
@@ -421,7 +400,7 @@ describe('KasmLogin', () => {
     const user = fx.sim.state.users.get(bobId ?? '');
     if (!user) throw new Error('bob missing in Kasm');
     user.disabled = true;
-    const blocked = await fx.waitFor('KasmLogin', 'bob-login', (o) => reason(o) === 'UserCannotSignIn');
+    const blocked = await fx.waitFor('KasmLogin', 'bob-login', (o) => readyReason(o) === 'UserCannotSignIn');
     expect(condition(blocked, 'Ready')?.message).toContain('disabled');
     user.disabled = false;
     await fx.waitFor('KasmLogin', 'bob-login', isReady);
@@ -436,7 +415,7 @@ describe('KasmLogin', () => {
       metadata: { name: 'erin-login' },
       spec: { userRef: { name: 'erin' }, writeConnectionSecretToRef: { name: 'erin-login-link' } },
     });
-    await fx.waitFor('KasmLogin', 'erin-login', (o) => reason(o) === 'ReferenceNotReady');
+    await fx.waitFor('KasmLogin', 'erin-login', (o) => readyReason(o) === 'ReferenceNotReady');
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmUser', metadata: { name: 'erin' }, spec: { username: 'erin@example.com' } });
     const ready = await fx.waitFor('KasmLogin', 'erin-login', (o) => isReady(o) && o?.status?.renewedAt !== undefined);
     // The default interval is an hour.
@@ -456,8 +435,7 @@ describe('KasmLogin', () => {
     const obj = await fx.waitFor('KasmLogin', 'carol-login', isReady);
     expect(obj?.status?.atProvider).toMatchObject({ userId: carolId, username: 'carol@example.com', disabled: false });
     expect(await secretData('carol-login-link')).toBeUndefined();
-    await fx.remove('KasmLogin', 'carol-login');
-    await fx.waitFor('KasmLogin', 'carol-login', (o) => o === undefined);
+    await fx.removeAndWait('KasmLogin', 'carol-login');
     expect(loginCalls()).toBe(logins);
     expect(fx.sim.state.users.has(carolId)).toBe(true);
   });
@@ -483,7 +461,7 @@ describe('with sessionRef to a KasmSession', () => {
     fx.sim.config.sessionStartMs = 50;
     for (const kind of ['KasmSessionPermission', 'KasmSessionJoin', 'KasmExec']) {
       const name = kind === 'KasmSessionPermission' ? 'desk-access' : kind === 'KasmSessionJoin' ? 'dave-joins-desk' : 'desk-hello';
-      const waiting = await fx.waitFor(kind, name, (o) => reason(o) === 'ReferenceNotReady');
+      const waiting = await fx.waitFor(kind, name, (o) => readyReason(o) === 'ReferenceNotReady');
       expect(condition(waiting, 'Ready')?.message).toContain('KasmSession "desk" is not Ready yet');
     }
     expect(isReady(await fx.get('KasmSession', 'desk'))).toBe(false);
@@ -567,22 +545,15 @@ describe('after an operator restart', () => {
 
   it('never shows a link or token in status, events or operator logs', async () => {
     expect(links.size).toBeGreaterThanOrEqual(6);
-    const objects = await Promise.all(
-      [
-        ['KasmSessionJoin', 'bob-joins'],
-        ['KasmLogin', 'bob-login'],
-        ['KasmLogin', 'erin-login'],
-      ].map(([kind, name]) => fx.get(kind ?? '', name ?? '')),
-    );
-    const events = JSON.stringify(await fx.events());
-    const logs = operators.flatMap((o) => o.logs).join('\n');
+    const objects = [
+      ['KasmSessionJoin', 'bob-joins'],
+      ['KasmLogin', 'bob-login'],
+      ['KasmLogin', 'erin-login'],
+    ] as const;
+    const traces = await readTraces(fx, objects, operators);
     // The logs do cover this work, only never the links.
-    expect(logs).toContain('KasmLogin');
-    for (const link of links) {
-      expect(JSON.stringify(objects)).not.toContain(link);
-      expect(events).not.toContain(link);
-      expect(logs).not.toContain(link);
-    }
+    expect(traces.logs).toContain('KasmLogin');
+    expectNoSecretShown(traces, links);
   });
 
   it('deletes a join and a login without touching Kasm', async () => {

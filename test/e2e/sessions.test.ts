@@ -1,7 +1,7 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KasmClient } from '../../src/kasm/client.js';
-import { API_VERSION, condition, eventually, isReady, startOperatorWithKasm, type ManagedResource, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, decodeSecret, eventually, isCurrent, isReady, readyReason, startOperatorWithKasm, type ManagedResource, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import { expectNoSecretShown, readTraces } from './secrets-shown.js';
 
 /**
  * KasmSession through the operator against the simulator: a slow start (Ready only once running),
@@ -22,26 +22,17 @@ afterAll(async () => {
   await fx?.close();
 });
 
-type Stored = KubernetesObject & { data?: Record<string, string>; binaryData?: Record<string, string> };
+type Stored = ManagedResource & { data?: Record<string, string>; binaryData?: Record<string, string> };
 
-async function readCore(kind: 'Secret' | 'ConfigMap', name: string): Promise<Stored | undefined> {
-  try {
-    return await fx.objects.read<Stored>({ apiVersion: 'v1', kind, metadata: { name, namespace: fx.namespace } });
-  } catch (err) {
-    if ((err as { code?: number }).code === 404) return undefined;
-    throw err;
-  }
-}
+const readCore = (kind: 'Secret' | 'ConfigMap', name: string): Promise<Stored | undefined> => fx.get(kind, name);
 
 async function secretData(name: string): Promise<Record<string, string> | undefined> {
   const secret = await readCore('Secret', name);
-  if (!secret) return undefined;
-  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+  return secret && decodeSecret(secret);
 }
 
 const simSession = (id: string | undefined) => (id === undefined ? undefined : fx.sim.state.sessions.get(id));
 const count = (endpoint: string) => fx.sim.calls.count(endpoint);
-const reasonOf = (o: ManagedResource | undefined) => condition(o, 'Ready')?.reason;
 const hasEvent = async (name: string, reason: string) => (await fx.events()).some((e) => e.regardingName === name && e.reason === reason);
 
 /** Every token and URL the Secrets held, to look for anywhere else. */
@@ -70,13 +61,13 @@ describe('KasmSession with references and a connection Secret', () => {
         writeConnectionSecretToRef: { name: 'work-connection' },
       },
     });
-    const waiting = await fx.waitFor('KasmSession', 'work', (o) => reasonOf(o) === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmSession', 'work', (o) => readyReason(o) === 'ReferenceNotReady');
     expect(condition(waiting, 'Ready')?.message).toContain('KasmUser "bob"');
     expect(count('request_kasm')).toBe(0);
 
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmUser', metadata: { name: 'bob' }, spec: { username: 'bob@example.com', forceDelete: true } });
     bobId = (await fx.waitFor('KasmUser', 'bob', isReady))?.status?.externalId;
-    const starting = await fx.waitFor('KasmSession', 'work', (o) => reasonOf(o) === 'Starting' && o?.status?.externalId !== undefined);
+    const starting = await fx.waitFor('KasmSession', 'work', (o) => readyReason(o) === 'Starting' && o?.status?.externalId !== undefined);
     id = starting?.status?.externalId;
     expect(condition(starting, 'Ready')?.status).toBe('False');
     expect(condition(starting, 'Ready')?.message).toMatch(/requested \d+%/);
@@ -146,7 +137,7 @@ describe('KasmSession with references and a connection Secret', () => {
     const obj = await fx.waitFor('KasmSession', 'work', (o) => Date.parse(String(o?.status?.atProvider?.expirationDate)) > expiresBefore);
     expect(obj?.status?.keepaliveSentAt).toEqual(expect.any(String));
     await fx.mergePatch('KasmSession', 'work', { spec: { keepalive: 'off' } });
-    await fx.waitFor('KasmSession', 'work', (o) => isReady(o) && o?.status?.observedGeneration === o?.metadata?.generation);
+    await fx.waitFor('KasmSession', 'work', isCurrent);
   });
 
   it('writes a screenshot to a ConfigMap it owns once the option is added', async () => {
@@ -195,20 +186,14 @@ describe('KasmSession with references and a connection Secret', () => {
     remember(await secretData('work-connection'));
     secretsSeen.add(fx.sim.sessions.token(id ?? ''));
     expect(secretsSeen.size).toBeGreaterThanOrEqual(6);
-    const obj = JSON.stringify(await fx.get('KasmSession', 'work'));
-    const events = JSON.stringify(await fx.events());
-    const logs = operator.logs.join('\n');
-    expect(logs).toContain('KasmSession');
-    for (const where of [obj, events, logs]) {
-      expect(where).not.toContain('/#/connect/');
-      for (const value of secretsSeen) expect(where).not.toContain(value);
-    }
+    const traces = await readTraces(fx, [['KasmSession', 'work']], [operator]);
+    expect(traces.logs).toContain('KasmSession');
+    expectNoSecretShown(traces, ['/#/connect/', ...secretsSeen]);
   });
 
   it('destroys the session in Kasm when deleted, and the Secret goes with it', async () => {
     const destroys = count('destroy_kasm');
-    await fx.remove('KasmSession', 'work');
-    await fx.waitFor('KasmSession', 'work', (o) => o === undefined);
+    await fx.removeAndWait('KasmSession', 'work');
     expect(simSession(id)).toBeUndefined();
     expect(count('destroy_kasm')).toBe(destroys + 1);
     await eventually(async () => (await readCore('Secret', 'work-connection')) === undefined, 10_000, 'Secret garbage-collected');
@@ -218,7 +203,7 @@ describe('KasmSession with references and a connection Secret', () => {
 describe('KasmSession by Kasm ids', () => {
   let userId = '';
   let imageId = '';
-  const writes = () => count('request_kasm') + count('destroy_kasm') + count('keepalive');
+  const writes = () => fx.kasmCalls(['request_kasm', 'destroy_kasm', 'keepalive']);
 
   beforeAll(async () => {
     userId = (await kasm.users.create({ username: 'dora@example.com' })).userId;
@@ -241,7 +226,7 @@ describe('KasmSession by Kasm ids', () => {
 
     const requests = count('request_kasm');
     fx.sim.sessions.expire(id);
-    const ended = await fx.waitFor('KasmSession', 'once', (o) => reasonOf(o) === 'SessionEnded', 20_000);
+    const ended = await fx.waitFor('KasmSession', 'once', (o) => readyReason(o) === 'SessionEnded', 20_000);
     expect(condition(ended, 'Stalled')?.status).toBe('True');
     expect(condition(ended, 'Ready')?.message).toContain('recreatePolicy');
     expect(ended?.status?.externalId).toBe(id);
@@ -250,8 +235,7 @@ describe('KasmSession by Kasm ids', () => {
     const lists = count('get_kasms');
     await eventually(() => count('get_kasms') >= lists + 1, 15_000, 'another session list');
     expect(count('request_kasm')).toBe(requests);
-    await fx.remove('KasmSession', 'once');
-    await fx.waitFor('KasmSession', 'once', (o) => o === undefined);
+    await fx.removeAndWait('KasmSession', 'once');
   });
 
   it('shows the expiration keepalive moves without a Secret, and keeps the Kasm session when deletionPolicy is Orphan', async () => {
@@ -262,8 +246,7 @@ describe('KasmSession by Kasm ids', () => {
     const expires = Date.parse(String(ready?.status?.atProvider?.expirationDate));
     await fx.waitFor('KasmSession', 'kept', (o) => Date.parse(String(o?.status?.atProvider?.expirationDate)) > expires);
     const destroys = count('destroy_kasm');
-    await fx.remove('KasmSession', 'kept');
-    await fx.waitFor('KasmSession', 'kept', (o) => o === undefined);
+    await fx.removeAndWait('KasmSession', 'kept');
     expect(simSession(id)).toBeDefined();
     expect(count('destroy_kasm')).toBe(destroys);
   });
@@ -289,8 +272,7 @@ describe('KasmSession by Kasm ids', () => {
     expect(await secretData('watched-connection')).toEqual({ kasmId, userId });
     expect(writes()).toBe(writesBefore);
     expect(count('get_kasm_status')).toBe(statusReads);
-    await fx.remove('KasmSession', 'watched');
-    await fx.waitFor('KasmSession', 'watched', (o) => o === undefined);
+    await fx.removeAndWait('KasmSession', 'watched');
     expect(simSession(kasmId)).toBeDefined();
     expect(writes()).toBe(writesBefore);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION, condition, eventually, isReady, startOperatorFixture, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
+import { API_VERSION, condition, eventually, isReady, readyReason, startOperatorWithKasm, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
 
 /**
  * Status writes at creation (issue 7: at most 2 per object): a new object's first status is the
@@ -11,8 +11,7 @@ let fx: OperatorFixture;
 let operator: OperatorInstance;
 
 beforeAll(async () => {
-  fx = await startOperatorFixture();
-  operator = await fx.startOperator();
+  ({ fx, operator } = await startOperatorWithKasm());
 });
 afterAll(async () => {
   await fx?.close();
@@ -44,7 +43,7 @@ describe('status writes at creation', () => {
       metadata: { name: 'team-members' },
       spec: { groupRef: { name: 'team' }, users: USERS.map((name) => ({ userRef: { name } })) },
     });
-    const waiting = await fx.waitFor('KasmGroupMembership', 'team-members', (o) => condition(o, 'Ready')?.reason === 'ReferenceNotReady');
+    const waiting = await fx.waitFor('KasmGroupMembership', 'team-members', (o) => readyReason(o) === 'ReferenceNotReady');
     const message = condition(waiting, 'Ready')?.message;
     expect(message).toContain('spec.users (10 listed)');
 

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { EventsV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { API_GROUP_VERSION } from '../../src/api/group-version.js';
 import { isConfigErrors, parseConfig, type Config } from '../../src/config.js';
 import { KasmClient } from '../../src/kasm/client.js';
 import { createKasmTransport, type KasmTransport } from '../../src/kasm/transport.js';
@@ -18,7 +19,8 @@ import { connectKubeTarget, type KubeTarget } from './kube-target.js';
  */
 export const crdDir = fileURLToPath(new URL('../../deploy/crds', import.meta.url));
 
-export const API_VERSION = 'kasm.io/v1alpha1';
+/** The apiVersion of every kasm.io object. */
+export const API_VERSION = API_GROUP_VERSION;
 
 /** Timings short enough for tests, long enough for a loaded 2-core machine. */
 export const testTuning: ManagerTuning = {
@@ -51,8 +53,14 @@ export interface OperatorFixture {
   get(kind: string, name: string): Promise<ManagedResource | undefined>;
   mergePatch(kind: string, name: string, patch: Record<string, unknown>): Promise<void>;
   remove(kind: string, name: string): Promise<void>;
+  /** Deletes the object and waits until the API server has let it go (finalizers done). */
+  removeAndWait(kind: string, name: string): Promise<void>;
   /** Events in the namespace (events.k8s.io/v1), flattened for assertions. */
   events(): Promise<RecordedEvent[]>;
+  /** The events on object `name` with `reason`, once there is at least one. */
+  waitForEvents(name: string, reason: string, timeoutMs?: number): Promise<RecordedEvent[]>;
+  /** Calls the simulator has received to any of `endpoints`. */
+  kasmCalls(endpoints: Iterable<string>): number;
   /** Polls the object until `predicate` holds; fails with the last seen object after the deadline. */
   waitFor(kind: string, name: string, predicate: (obj: ManagedResource | undefined) => boolean, timeoutMs?: number): Promise<ManagedResource | undefined>;
   /** A KasmClient with the simulator's admin key, to set up and inspect Kasm behind the operator's back; closed with the fixture. */
@@ -87,6 +95,19 @@ export function condition(obj: ManagedResource | undefined, type: string): { sta
 
 export const isReady = (obj: ManagedResource | undefined): boolean => condition(obj, 'Ready')?.status === 'True';
 
+/** Ready, with the status written for the current generation. */
+export const isCurrent = (obj: ManagedResource | undefined): boolean => isReady(obj) && obj?.status?.observedGeneration === obj?.metadata?.generation;
+
+export const readyReason = (obj: ManagedResource | undefined): string | undefined => condition(obj, 'Ready')?.reason;
+
+/** A Secret's data, decoded from base64. */
+export function decodeSecret(secret: KubernetesObject & { data?: Record<string, string> }): Record<string, string> {
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+
+/** The create, update and delete endpoints of Kasm records: `cast_config` → create_cast_config, update_…, delete_…. */
+export const writeEndpoints = (...records: string[]): string[] => records.flatMap((r) => ['create', 'update', 'delete'].map((verb) => `${verb}_${r}`));
+
 /** Resolves when `check` returns a value other than undefined/false; bounded by the deadline. */
 export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -116,6 +137,9 @@ function captureLogger(level: Config['logLevel'], lines: string[]): Logger {
   return createLogger({ level, destination: stream });
 }
 
+/** The core kinds tests read and write next to the kasm.io ones. */
+const CORE_KINDS = new Set(['Secret', 'ConfigMap']);
+
 export async function startOperatorFixture(options: { sim?: KasmSimulatorOptions } = {}): Promise<OperatorFixture> {
   const sim = await startKasmSimulator({ sessionStartMs: 200, ...options.sim });
   const kube = await connectKubeTarget({ crdDir });
@@ -127,7 +151,7 @@ export async function startOperatorFixture(options: { sim?: KasmSimulatorOptions
   let admin: { transport: KasmTransport; client: KasmClient } | undefined;
 
   const header = (kind: string, name: string) => ({
-    apiVersion: kind === 'Secret' ? 'v1' : API_VERSION,
+    apiVersion: CORE_KINDS.has(kind) ? 'v1' : API_VERSION,
     kind,
     metadata: { name, namespace },
   });
@@ -194,6 +218,10 @@ export async function startOperatorFixture(options: { sim?: KasmSimulatorOptions
     async remove(kind, name) {
       await objects.delete(header(kind, name));
     },
+    async removeAndWait(kind, name) {
+      await fixture.remove(kind, name);
+      await fixture.waitFor(kind, name, (o) => o === undefined);
+    },
     async events() {
       const list = await events.listNamespacedEvent({ namespace });
       return list.items.map((e) => ({
@@ -204,6 +232,17 @@ export async function startOperatorFixture(options: { sim?: KasmSimulatorOptions
         note: e.note,
         count: e.series?.count ?? 1,
       }));
+    },
+    async waitForEvents(name, reason, timeoutMs = 20_000) {
+      return eventually(async () => {
+        const found = (await fixture.events()).filter((e) => e.regardingName === name && e.reason === reason);
+        return found.length > 0 ? found : undefined;
+      }, timeoutMs, `${reason} event on ${name}`);
+    },
+    kasmCalls(endpoints) {
+      let n = 0;
+      for (const endpoint of endpoints) n += sim.calls.count(endpoint);
+      return n;
     },
     async waitFor(kind, name, predicate, timeoutMs = 20_000) {
       let last: ManagedResource | undefined;
