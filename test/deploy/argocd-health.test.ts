@@ -6,7 +6,7 @@ import { ARGOCD_CM_PATH, healthCheckKeys, renderArgocdCm } from '../../scripts/g
 import { ConditionReason, STALLED_REASONS } from '../../src/api/conditions.js';
 import { ARGO_HEALTH_STATUSES, argoCdHealth, healthScriptPath, luaAvailable, toLuaLiteral } from './argocd-health.js';
 import { repoRoot } from './helm-render.js';
-import { kasmObject, statusFixtures } from './status-fixtures.js';
+import { kasmObject, notReadyAsWritten, readyFalseReasons, statusFixtures } from './status-fixtures.js';
 
 const lua = readFileSync(healthScriptPath, 'utf8');
 const hasLua = luaAvailable();
@@ -30,18 +30,8 @@ describe.skipIf(!hasLua)(luaTitle, () => {
     expect(health.message.length).toBeGreaterThan(0);
   });
 
-  const readyFalseReasons = Object.values(ConditionReason).filter((r) => !['Available', 'ReconcileSuccess', 'ReconcileError', 'Paused'].includes(r));
-
   it.each(readyFalseReasons)('Ready=False with reason %s, as the operator writes it', (reason) => {
-    const stalled = STALLED_REASONS.has(reason);
-    const obj = kasmObject({
-      conditions: [
-        { type: 'Ready', status: 'False', reason, message: `because ${reason}` },
-        { type: 'Synced', status: stalled ? 'False' : 'True', reason: stalled ? 'ReconcileError' : 'ReconcileSuccess' },
-        { type: 'Stalled', status: stalled ? 'True' : 'False', reason: stalled ? reason : 'ReconcileSuccess', message: `because ${reason}` },
-      ],
-    });
-    const health = argoCdHealth(obj);
+    const health = argoCdHealth(notReadyAsWritten(reason));
     expect(health.status).toBe(PERMANENT.has(reason) ? 'Degraded' : 'Progressing');
     expect(health.message).toContain(`because ${reason}`);
   });

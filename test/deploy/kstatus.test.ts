@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConditionReason, STALLED_REASONS } from '../../src/api/conditions.js';
+import { STALLED_REASONS } from '../../src/api/conditions.js';
 import { computeKstatus } from './kstatus.js';
-import { kasmObject, statusFixtures } from './status-fixtures.js';
+import { kasmObject, notReadyAsWritten, readyFalseReasons, statusFixtures } from './status-fixtures.js';
 
 describe('computeKstatus', () => {
   it.each(statusFixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
@@ -52,18 +52,7 @@ describe('computeKstatus', () => {
   });
 
   // The operator sets Stalled=True exactly for the reasons no retry can fix: Flux then fails fast.
-  it.each(Object.values(ConditionReason).filter((r) => !['Available', 'ReconcileSuccess', 'ReconcileError', 'Paused'].includes(r)))(
-    'reads Ready=False with reason %s as the operator means it',
-    (reason) => {
-      const permanent = STALLED_REASONS.has(reason);
-      const obj = kasmObject({
-        conditions: [
-          { type: 'Ready', status: 'False', reason, message: `because ${reason}` },
-          { type: 'Synced', status: permanent ? 'False' : 'True', reason: permanent ? 'ReconcileError' : 'ReconcileSuccess' },
-          { type: 'Stalled', status: permanent ? 'True' : 'False', reason: permanent ? reason : 'ReconcileSuccess', message: `because ${reason}` },
-        ],
-      });
-      expect(computeKstatus(obj).status).toBe(permanent ? 'Failed' : 'InProgress');
-    },
-  );
+  it.each(readyFalseReasons)('reads Ready=False with reason %s as the operator means it', (reason) => {
+    expect(computeKstatus(notReadyAsWritten(reason)).status).toBe(STALLED_REASONS.has(reason) ? 'Failed' : 'InProgress');
+  });
 });

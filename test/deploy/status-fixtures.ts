@@ -2,6 +2,7 @@
  * kasm.io objects in the states the operator puts them in, with what kstatus (Flux) and the
  * Argo CD health script must make of each. One table, so the two readings can be compared.
  */
+import { ConditionReason, STALLED_REASONS } from '../../src/api/conditions.js';
 import type { KstatusStatus } from './kstatus.js';
 
 export type ArgoHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
@@ -75,6 +76,21 @@ const notStalled: ConditionFixture = { type: 'Stalled', status: 'False', reason:
 const failedSync = (message: string): ConditionFixture => ({ type: 'Synced', status: 'False', reason: 'ReconcileError', message });
 const notReady = (reason: string, message: string): ConditionFixture => ({ type: 'Ready', status: 'False', reason, message });
 const stalled = (reason: string, message: string): ConditionFixture => ({ type: 'Stalled', status: 'True', reason, message });
+
+/** Every reason the operator writes with Ready=False. */
+export const readyFalseReasons = Object.values(ConditionReason).filter((r) => !['Available', 'ReconcileSuccess', 'ReconcileError', 'Paused'].includes(r));
+
+/** Ready=False with `reason`, and the Synced and Stalled conditions the operator writes with it. */
+export function notReadyAsWritten(reason: ConditionReason): Record<string, unknown> {
+  const permanent = STALLED_REASONS.has(reason);
+  return kasmObject({
+    conditions: [
+      { type: 'Ready', status: 'False', reason, message: `because ${reason}` },
+      { type: 'Synced', status: permanent ? 'False' : 'True', reason: permanent ? 'ReconcileError' : 'ReconcileSuccess' },
+      { type: 'Stalled', status: permanent ? 'True' : 'False', reason: permanent ? reason : 'ReconcileSuccess', message: `because ${reason}` },
+    ],
+  });
+}
 
 export const statusFixtures: StatusFixture[] = [
   { name: 'absent', obj: undefined, kstatus: 'NotFound', argo: undefined },
