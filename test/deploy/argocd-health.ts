@@ -14,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const healthScriptPath = resolve(here, '../../deploy/argocd/health.lua');
 const harnessPath = join(here, 'argocd-health-harness.lua');
 
-export const LUA = 'lua5.1';
+const LUA = 'lua5.1';
 
 /** Argo CD's health statuses. */
 export const ARGO_HEALTH_STATUSES = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;

@@ -7,7 +7,7 @@
  * with the given Node binary first on PATH, standing in for the base image's Node.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { delimiter, dirname, join, posix } from 'node:path';
 import { parsePairs, substituteArgs, type Dockerfile, type Instruction } from './dockerfile.js';
 
@@ -194,14 +194,5 @@ function copyFromContext(
     const target = join(destPath, file.slice(clean.length + 1));
     mkdirSync(dirname(target), { recursive: true });
     copyFileSync(join(repoRoot, file), target);
-  }
-}
-
-/** Whether a path names a regular file (stat follows symlinks). */
-export function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }

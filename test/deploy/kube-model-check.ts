@@ -40,7 +40,7 @@ function requiredFields(name: string): ReadonlySet<string> {
 }
 
 /** V1Deployment for apps/v1 Deployment, V1Role for rbac.authorization.k8s.io/v1 Role ... */
-export function modelNameFor(apiVersion: string, kind: string): string | undefined {
+function modelNameFor(apiVersion: string, kind: string): string | undefined {
   const version = apiVersion.split('/').at(-1) ?? '';
   const name = `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
   return modelClass(name) === undefined ? undefined : name;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
-export const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
+const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
 
 interface ExampleObject extends KubernetesObject {
   spec?: Record<string, unknown>;
