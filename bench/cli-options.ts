@@ -1,6 +1,8 @@
 /** The benchmark's command line: `--objects 100,1000 --kasm-rps 50 [--mode bulk|per-object|both] [--poll 5s]`. */
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../src/config.js';
 import type { ObservationMode } from '../src/controllers/managed-kind.js';
+import type { OperatorBuild } from './operator-process.js';
 
 export interface BenchOptions {
   objects: number[];
@@ -16,17 +18,16 @@ export interface BenchOptions {
   /** Node options of the operator process (heap sizing, e.g. `--max-semi-space-size=2`); '' for Node's defaults. */
   operatorNodeOptions: string;
   /** How the operator is built: `tsc` as the image does today, or `bundle` (esbuild, tree-shaken). */
-  operatorBuild: 'tsc' | 'bundle';
+  operatorBuild: OperatorBuild;
 }
 
 const USAGE =
   'usage: npm run bench -- --objects N[,N...] --kasm-rps R [--mode bulk|per-object|both] [--poll 5s] [--settle-polls 3] [--steady-polls 5] [--per-object-create self|bulk] [--workers W] [--operator-node-options="--max-semi-space-size=2 ..."] [--operator-build tsc|bundle]';
 
-export function parseDuration(text: string, option: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
-  if (!m?.[1] || !m[2]) throw new Error(`${option}: "${text}" is not a duration; write e.g. 500ms, 5s or 1m`);
-  const value = Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
-  if (value < 100) throw new Error(`${option}: ${text} is too short; use at least 100ms`);
+function pollMs(text: string): number {
+  const value = parseDuration(text);
+  if (value === undefined) throw new Error(`--poll: "${text}" is not a duration; write e.g. 500ms, 5s or 1m\n${USAGE}`);
+  if (value < 100) throw new Error(`--poll: ${text} is too short; use at least 100ms\n${USAGE}`);
   return value;
 }
 
@@ -78,6 +79,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     objects,
     kasmRps,
     modes: mode === 'both' ? ['bulk', 'per-object'] : [mode],
-    pollMs: parseDuration(values.poll, '--poll'),
+    pollMs: pollMs(values.poll),
   };
 }

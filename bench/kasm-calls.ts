@@ -10,7 +10,7 @@ export interface CallSummary {
   writes: number;
 }
 
-export const isKasmWrite = (endpoint: string): boolean => !endpoint.startsWith('get_');
+const isKasmWrite = (endpoint: string): boolean => !endpoint.startsWith('get_');
 
 /** Calls that arrived in [from, to). */
 export function summarizeCalls(log: readonly CallLogEntry[], from: number, to: number): CallSummary {

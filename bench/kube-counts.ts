@@ -1,15 +1,15 @@
 /** Kubernetes API requests per kind, from the test server's request counter, as snapshots to subtract. */
+import { kasmGroupImageKind } from '../src/api/kasm-group-image.js';
+import { kasmGroupMembershipKind } from '../src/api/kasm-group-membership.js';
+import { kasmGroupKind } from '../src/api/kasm-group.js';
+import { kasmImageKind } from '../src/api/kasm-image.js';
+import { kasmUserKind } from '../src/api/kasm-user.js';
 import type { KubeApiServer } from '../test/harness/kube-apiserver/index.js';
 
-export const PLURALS = {
-  KasmUser: 'kasmusers',
-  KasmGroup: 'kasmgroups',
-  KasmGroupMembership: 'kasmgroupmemberships',
-  KasmImage: 'kasmimages',
-  KasmGroupImage: 'kasmgroupimages',
-} as const;
-export type BenchKind = keyof typeof PLURALS;
-export const BENCH_KINDS = Object.keys(PLURALS) as BenchKind[];
+/** The kinds a benchmark applies, in the order results list them. */
+export const BENCH_KIND_DEFINITIONS = [kasmUserKind, kasmGroupKind, kasmGroupMembershipKind, kasmImageKind, kasmGroupImageKind] as const;
+export type BenchKind = (typeof BENCH_KIND_DEFINITIONS)[number]['kind'];
+export const BENCH_KINDS: BenchKind[] = BENCH_KIND_DEFINITIONS.map((d) => d.kind);
 
 export interface KindRequests {
   /** update or patch of the status subresource. */
@@ -28,14 +28,14 @@ export function snapshotKube(server: KubeApiServer): KubeSnapshot {
   const writes = (resource: string): number =>
     server.requests.count({ verb: 'patch', resource }) + server.requests.count({ verb: 'update', resource });
   const perKind = Object.fromEntries(
-    (Object.entries(PLURALS) as [BenchKind, string][]).map(([kind, plural]) => [kind, { statusWrites: writes(`${plural}/status`), metadataWrites: writes(plural) }]),
+    BENCH_KIND_DEFINITIONS.map(({ kind, plural }) => [kind, { statusWrites: writes(`${plural}/status`), metadataWrites: writes(plural) }]),
   ) as Record<BenchKind, KindRequests>;
   return { perKind, total: server.requests.count() };
 }
 
 export function diffKube(after: KubeSnapshot, before: KubeSnapshot): KubeSnapshot {
   const perKind = Object.fromEntries(
-    (Object.keys(PLURALS) as BenchKind[]).map((kind) => [
+    BENCH_KINDS.map((kind) => [
       kind,
       {
         statusWrites: after.perKind[kind].statusWrites - before.perKind[kind].statusWrites,

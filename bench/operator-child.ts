@@ -92,16 +92,15 @@ async function main(): Promise<void> {
           send({ type: 'loop', id: raw.id, loop: loop.stop() });
           return;
         case 'stats': {
-          const firstSuccess = [...probe.firstSuccess.values()];
+          const cpu = process.cpuUsage();
           send({
             type: 'stats',
             id: raw.id,
             kubeWrites: manager.kubeWrites(),
-            confirmedObjects: probe.firstSuccess.size,
-            lastFirstSuccessAt: firstSuccess.length > 0 ? Math.max(...firstSuccess) : undefined,
-            reconciles: { successes: probe.successes, failures: probe.failures },
-            cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
-            memory: { now: memoryNow(), peak: memory.current(), kernelPeakRssMb: peakRssFromKernel() },
+            confirmedObjects: probe.reconciled.size,
+            lastFirstSuccessAt: probe.lastFirstSuccessAt,
+            cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+            memoryNow: memoryNow(),
           });
           return;
         }
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
       }
     })().catch((err: unknown) => send({ type: 'error', id: raw.id, message: err instanceof Error ? err.message : String(err) }));
   });
-  send({ type: 'started', startedAt, syncedAt: Date.now(), baseline });
+  send({ type: 'started', startedAt, workers: config.workers });
 }
 
 main().catch((err: unknown) => {

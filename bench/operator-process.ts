@@ -44,20 +44,16 @@ function bundleOperator(): string {
 }
 
 /** Compiles bench/operator-child.ts and the operator sources it imports; returns the script to run. */
-export function compileOperator(log: (line: string) => void, build: OperatorBuild = 'tsc'): string {
-  if (build === 'bundle') {
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
-    return bundleOperator();
-  }
+export function compileOperator(log: (line: string) => void, build: OperatorBuild): string {
+  mkdirSync(outDir, { recursive: true });
+  // Outside the project's package scope: say that these files are ES modules.
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
+  if (build === 'bundle') return bundleOperator();
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(benchDir, 'tsconfig.operator.json')], { encoding: 'utf8' });
   // Type errors elsewhere in a tree being edited do not stop the emit; a missing output does.
   if (result.status !== 0) log(`tsc reported problems (the benchmark goes on with what was emitted):\n${(result.stdout + result.stderr).slice(0, 2000)}`);
   if (!existsSync(childScript)) throw new Error(`compiling the operator for the benchmark produced no ${childScript}`);
-  mkdirSync(outDir, { recursive: true });
-  // Outside the project's package scope: say that these files are ES modules.
-  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
   return childScript;
 }
 
@@ -76,10 +72,10 @@ export class OperatorProcess {
 
   private constructor(
     private readonly child: ChildProcess,
-    /** When Manager.start() was called and when it returned (caches synced, controllers started). */
+    /** When Manager.start() was called. */
     readonly startedAt: number,
-    readonly syncedAt: number,
-    readonly baseline: MemoryFigures,
+    /** The WORKERS the operator runs with. */
+    readonly workers: number,
   ) {
     child.on('message', (reply: ChildReply) => {
       if (reply.type === 'started') return;
@@ -106,10 +102,6 @@ export class OperatorProcess {
     return Promise.race([wait, this.crashed]);
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   /** `nodeOptions`: Node options of the operator process (heap sizing), '' for none. */
   static start(script: string, nodeOptions: string, start: ChildStart): Promise<OperatorProcess> {
     // --expose-gc: the benchmark can ask for the heap that is retained, not garbage not yet collected.
@@ -127,7 +119,7 @@ export class OperatorProcess {
       child.on('message', (reply: ChildReply) => {
         if (reply.type !== 'started') return;
         child.off('exit', onExit);
-        resolve(new OperatorProcess(child, reply.startedAt, reply.syncedAt, reply.baseline));
+        resolve(new OperatorProcess(child, reply.startedAt, reply.workers));
       });
     });
   }

@@ -1,4 +1,5 @@
 /** Messages between the benchmark and the operator child process (bench/operator-child.ts). */
+import type { ObservationMode } from '../src/controllers/managed-kind.js';
 import type { LoopDelayFigures, MemoryFigures } from './process-sampler.js';
 
 /** What the child needs to start the operator, passed as JSON in BENCH_OPERATOR. */
@@ -9,7 +10,7 @@ export interface ChildStart {
   kasmRps: number;
   namespace: string;
   pollMs: number;
-  mode: 'bulk' | 'per-object';
+  mode: ObservationMode;
   kubeconfigYaml: string;
   /** WORKERS; undefined: the operator's default. */
   workers: number | undefined;
@@ -28,19 +29,28 @@ export interface ChildStats {
   confirmedObjects: number;
   /** When the last of them had its first successful reconcile. */
   lastFirstSuccessAt: number | undefined;
-  reconciles: { successes: number; failures: number };
   /** CPU time (user + system) the process has used. */
   cpuMs: number;
-  memory: { now: MemoryFigures; peak: MemoryFigures; kernelPeakRssMb: number | undefined };
+  memoryNow: MemoryFigures;
+}
+
+export interface ProcessMemory {
+  /** After the Manager started (caches synced), before anything was applied. */
+  baseline: MemoryFigures;
+  /** Highest sampled (every 200 ms) over the process's life. */
+  peak: MemoryFigures;
+  /** The kernel's RSS high-water mark (VmHWM), which no sampling can miss. */
+  kernelPeakRssMb: number | undefined;
 }
 
 export interface ChildStopped {
-  memory: { baseline: MemoryFigures; peak: MemoryFigures; kernelPeakRssMb: number | undefined };
+  memory: ProcessMemory;
   warnings: { count: number; sample: string[] };
 }
 
 export type ChildReply =
-  | { type: 'started'; startedAt: number; syncedAt: number; baseline: MemoryFigures }
+  /** `workers`: the WORKERS the operator runs with (its default when ChildStart left it out). */
+  | { type: 'started'; startedAt: number; workers: number }
   | { type: 'ack'; id: number }
   | { type: 'loop'; id: number; loop: LoopDelayFigures }
   | ({ type: 'stats'; id: number } & ChildStats)

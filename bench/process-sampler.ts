@@ -27,7 +27,7 @@ export class MemoryPeak {
     this.timer.unref();
   }
 
-  sample(): void {
+  private sample(): void {
     const now = memoryNow();
     const max = (a: number | undefined, b: number | undefined): number => Math.max(a ?? 0, b ?? 0);
     this.peak = {
@@ -36,12 +36,6 @@ export class MemoryPeak {
       heapTotalMb: max(this.peak.heapTotalMb, now.heapTotalMb),
       externalMb: max(this.peak.externalMb, now.externalMb),
     };
-  }
-
-  /** The peak so far, sampling now too. */
-  current(): MemoryFigures {
-    this.sample();
-    return this.peak;
   }
 
   stop(): MemoryFigures {

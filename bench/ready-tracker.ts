@@ -5,10 +5,11 @@
  * object turns Ready is known to within one watch event.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import { API_VERSION } from '../src/api/group-version.js';
 import type { ManagedObject } from '../src/controllers/managed-kind.js';
 import { createInformer, type ResourceInformer } from '../src/runtime/informer.js';
 import { KubeJsonClient } from '../src/runtime/kube-json-client.js';
-import { BENCH_KINDS, PLURALS, type BenchKind } from './kube-counts.js';
+import { BENCH_KIND_DEFINITIONS, BENCH_KINDS, type BenchKind } from './kube-counts.js';
 
 const isReady = (obj: ManagedObject): boolean => {
   const conditions = Array.isArray(obj.status?.conditions) ? (obj.status.conditions as { type?: unknown; status?: unknown }[]) : [];
@@ -30,11 +31,11 @@ export class ReadyTracker {
     private readonly want: Record<BenchKind, number>,
   ) {
     const client = new KubeJsonClient(kubeConfig);
-    for (const kind of BENCH_KINDS) {
+    for (const { kind, group, plural } of BENCH_KIND_DEFINITIONS) {
       const informer = createInformer<ManagedObject>({
         client,
         namespaces: [namespace],
-        resource: { group: 'kasm.io', version: 'v1alpha1', plural: PLURALS[kind], kind },
+        resource: { group, version: API_VERSION, plural, kind },
         // Only whether it is Ready matters here.
         transform: (obj) => ({ metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, resourceVersion: obj.metadata.resourceVersion }, status: { conditions: (obj as ManagedObject).status?.conditions } }),
       });

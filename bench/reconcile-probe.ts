@@ -7,19 +7,16 @@
 import { managedKinds } from '../src/controllers/kinds/index.js';
 
 export class ReconcileProbe {
-  /** kind/namespace/name → time of the first successful reconcile seen by this probe. */
-  readonly firstSuccess = new Map<string, number>();
-  successes = 0;
-  failures = 0;
+  /** kind/namespace/name of every object with a successful reconcile seen by this probe. */
+  readonly reconciled = new Set<string>();
+  /** When the last of them had its first successful reconcile (kept here: the parent asks every 100 ms). */
+  lastFirstSuccessAt: number | undefined;
 
-  record(kind: string, namespace: string | undefined, name: string | undefined, ok: boolean): void {
-    if (!ok) {
-      this.failures++;
-      return;
-    }
-    this.successes++;
+  succeeded(kind: string, namespace: string | undefined, name: string | undefined): void {
     const key = `${kind}/${namespace ?? ''}/${name ?? ''}`;
-    if (!this.firstSuccess.has(key)) this.firstSuccess.set(key, Date.now());
+    if (this.reconciled.has(key)) return;
+    this.reconciled.add(key);
+    this.lastFirstSuccessAt = Date.now();
   }
 }
 
@@ -36,14 +33,9 @@ export function useReconcileProbe(probe: ReconcileProbe | undefined): void {
     entry.reconciler = (deps) => {
       const reconcile = original(deps);
       return async (obj, tracker, signal) => {
-        try {
-          const result = await reconcile(obj, tracker, signal);
-          current?.record(entry.kind, obj.metadata?.namespace, obj.metadata?.name, true);
-          return result;
-        } catch (err) {
-          current?.record(entry.kind, obj.metadata?.namespace, obj.metadata?.name, false);
-          throw err;
-        }
+        const result = await reconcile(obj, tracker, signal);
+        current?.succeeded(entry.kind, obj.metadata?.namespace, obj.metadata?.name);
+        return result;
       };
     };
   }

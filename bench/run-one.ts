@@ -1,42 +1,15 @@
 /**
- * One scenario in a process of its own (so nothing carries over between runs):
- * `--objects N --kasm-rps R --mode bulk|per-object --poll 5s --operator <compiled child> --out file.json`.
+ * One scenario in a process of its own (so nothing carries over between runs), started by
+ * bench/run.ts with the scenario's options as JSON in BENCH_SCENARIO; writes the result to the file
+ * named by its one argument.
  */
 import { writeFileSync } from 'node:fs';
-import { parseBenchOptions } from './cli-options.js';
-import { runScenario } from './scenario.js';
+import { runScenario, type ScenarioOptions } from './scenario.js';
 
-const argv = process.argv.slice(2);
-const take = (flag: string): string | undefined => {
-  const at = argv.indexOf(flag);
-  if (at < 0) return undefined;
-  const value = argv[at + 1];
-  argv.splice(at, 2);
-  return value;
-};
-const out = take('--out');
-const operatorScript = take('--operator');
-if (out === undefined || operatorScript === undefined) throw new Error('run-one: --out <file.json> and --operator <compiled operator child> are required');
-const options = parseBenchOptions(argv);
-const [objects] = options.objects;
-const [mode] = options.modes;
-if (objects === undefined || mode === undefined || options.objects.length > 1 || options.modes.length > 1) throw new Error('run-one: exactly one N and one mode');
+const [out] = process.argv.slice(2);
+const scenario = process.env.BENCH_SCENARIO;
+if (out === undefined || scenario === undefined) throw new Error('run-one: started by bench/run.ts, with BENCH_SCENARIO and an output file');
 
-const result = await runScenario(
-  {
-    objects,
-    kasmRps: options.kasmRps,
-    mode,
-    pollMs: options.pollMs,
-    settlePolls: options.settlePolls,
-    steadyPolls: options.steadyPolls,
-    createWith: mode === 'per-object' ? options.perObjectCreateWith : 'self',
-    operatorScript,
-    workers: options.workers,
-    operatorNodeOptions: options.operatorNodeOptions,
-    operatorBuild: options.operatorBuild,
-  },
-  (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
-);
+const result = await runScenario(JSON.parse(scenario) as ScenarioOptions, (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`));
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);

@@ -11,48 +11,46 @@ import { fileURLToPath } from 'node:url';
 import { parseBenchOptions } from './cli-options.js';
 import { compileOperator } from './operator-process.js';
 import { markdownReport, svgChart } from './report.js';
-import type { ScenarioResult } from './scenario.js';
+import type { ScenarioOptions, ScenarioResult } from './scenario.js';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const resultsDir = join(benchDir, 'results');
 
-function runOne(args: string[]): Promise<void> {
+/** Runs one scenario in a process of its own (bench/run-one.ts), which writes its result to `out`. */
+function runOne(scenario: ScenarioOptions, out: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, 'run-one.ts'), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(benchDir, 'run-one.ts'), out], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, BENCH_SCENARIO: JSON.stringify(scenario) },
+    });
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`benchmark run ${args.join(' ')} failed: exit ${code ?? signal}`))));
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`benchmark run N=${scenario.objects} ${scenario.mode} failed: exit ${code ?? signal}`))));
   });
 }
 
 async function main(): Promise<void> {
-  const options = parseBenchOptions(process.argv.slice(2));
+  const { objects, modes, perObjectCreateWith, ...shared } = parseBenchOptions(process.argv.slice(2));
   mkdirSync(resultsDir, { recursive: true });
-  const operator = compileOperator((line) => process.stderr.write(`${line}\n`), options.operatorBuild);
+  const operatorScript = compileOperator((line) => process.stderr.write(`${line}\n`), shared.operatorBuild);
   const startedAt = new Date().toISOString();
   const stamp = startedAt.replace(/[:.]/g, '-');
   const results: ScenarioResult[] = [];
-  for (const n of options.objects) {
+  for (const n of objects) {
     const perN: ScenarioResult[] = [];
-    for (const mode of options.modes) {
+    for (const mode of modes) {
+      const scenario: ScenarioOptions = { ...shared, objects: n, mode, createWith: mode === 'per-object' ? perObjectCreateWith : 'self', operatorScript };
       const tmp = join(resultsDir, `.run-${process.pid}-${n}-${mode}.json`);
-      await runOne([
-        ...['--objects', String(n), '--kasm-rps', String(options.kasmRps), '--mode', mode, '--poll', `${options.pollMs}ms`],
-        ...['--settle-polls', String(options.settlePolls), '--steady-polls', String(options.steadyPolls), '--per-object-create', options.perObjectCreateWith],
-        ...(options.workers !== undefined ? ['--workers', String(options.workers)] : []),
-        // The value starts with dashes: it must be joined to its option.
-        ...(options.operatorNodeOptions !== '' ? [`--operator-node-options=${options.operatorNodeOptions}`] : []),
-        ...['--operator-build', options.operatorBuild, '--operator', operator, '--out', tmp],
-      ]);
+      await runOne(scenario, tmp);
       perN.push(JSON.parse(readFileSync(tmp, 'utf8')) as ScenarioResult);
       rmSync(tmp);
     }
-    const file = join(resultsDir, `${stamp}-N${n}-R${options.kasmRps}.json`);
+    const file = join(resultsDir, `${stamp}-N${n}-R${shared.kasmRps}.json`);
     writeFileSync(file, `${JSON.stringify({ startedAt, runs: perN }, null, 2)}\n`);
     process.stderr.write(`wrote ${file}\n`);
     results.push(...perN);
   }
   writeFileSync(join(resultsDir, 'latest.md'), markdownReport(results, startedAt));
-  if (options.objects.length > 1) writeFileSync(join(resultsDir, 'latest.svg'), svgChart(results));
+  if (objects.length > 1) writeFileSync(join(resultsDir, 'latest.svg'), svgChart(results));
   process.stdout.write(markdownReport(results, startedAt));
 }
 

@@ -13,8 +13,9 @@ import { startKasmSimulator, type KasmSimulator } from '../test/harness/kasm-sim
 import { startKubeApiServer, type KubeApiServer } from '../test/harness/kube-apiserver/index.js';
 import { peak429PerSecond, perObject, round, summarizeCalls, type CallSummary } from './kasm-calls.js';
 import { BENCH_KINDS, diffKube, snapshotKube, type BenchKind, type KubeSnapshot } from './kube-counts.js';
-import { OperatorProcess } from './operator-process.js';
-import type { ChildStopped } from './operator-protocol.js';
+import type { BenchOptions } from './cli-options.js';
+import { OperatorProcess, type OperatorBuild } from './operator-process.js';
+import type { ChildStopped, ProcessMemory } from './operator-protocol.js';
 import type { LoopDelayFigures, MemoryFigures } from './process-sampler.js';
 import { ReadyTracker } from './ready-tracker.js';
 import { LIST_ENDPOINTS, buildWorkload, floorCalls, managedObjectCount, objectsPerKind, perObjectReadsPerPoll, type Workload } from './workload.js';
@@ -23,37 +24,17 @@ const crdDir = fileURLToPath(new URL('../deploy/crds', import.meta.url));
 const NAMESPACE = 'kasm-bench';
 const APPLY_CONCURRENCY = 16;
 
-export interface ScenarioOptions {
+/** One (N, mode) of the command line's options; `operatorBuild` is recorded with the results. */
+export interface ScenarioOptions extends Pick<BenchOptions, 'kasmRps' | 'pollMs' | 'settlePolls' | 'steadyPolls' | 'workers' | 'operatorNodeOptions' | 'operatorBuild'> {
   objects: number;
-  kasmRps: number;
   mode: ObservationMode;
-  pollMs: number;
-  /** Poll intervals waited after all-Ready before the steady-state window. */
-  settlePolls: number;
-  /** Poll intervals the steady-state window lasts (5 covers one round of the reads made every fifth poll). */
-  steadyPolls: number;
   /**
    * `bulk`: a per-object run whose objects are created by a bulk-mode operator, then measured from
    * the restart of a per-object one (its creation would take too long at large N).
    */
-  createWith: 'self' | 'bulk';
+  createWith: BenchOptions['perObjectCreateWith'];
   /** The compiled operator child (compileOperator()). */
   operatorScript: string;
-  /** The operator's WORKERS; undefined: its default (4). */
-  workers: number | undefined;
-  /** Node options of the operator process (heap sizing); '' for Node's defaults. */
-  operatorNodeOptions: string;
-  /** How the operator script was built (recorded with the results). */
-  operatorBuild: 'tsc' | 'bundle';
-}
-
-export interface ProcessMemory {
-  /** After the Manager started (caches synced), before anything was applied. */
-  baseline: MemoryFigures;
-  /** Highest sampled (every 200 ms) over the process's life. */
-  peak: MemoryFigures;
-  /** The kernel's RSS high-water mark (VmHWM), which no sampling can miss. */
-  kernelPeakRssMb: number | undefined;
 }
 
 export interface ScenarioResult {
@@ -65,7 +46,7 @@ export interface ScenarioResult {
   workers: number;
   /** Node options the operator process ran with ('' for Node's defaults). */
   operatorNodeOptions: string;
-  operatorBuild: 'tsc' | 'bundle';
+  operatorBuild: OperatorBuild;
   mix: Record<BenchKind, number> & { passwordSecrets: number; membershipEntries: number; managedObjects: number };
   floor: { calls: number; seconds: number };
   creation: {
@@ -238,6 +219,7 @@ export async function runScenario(options: ScenarioOptions, log: (line: string) 
 
     // Creation.
     let op = await startOperator(createMode);
+    const workers = op.workers;
     const kubeBefore = snapshotKube(kube);
     await op.loopStart();
     const cpuBefore = (await op.stats()).cpuMs;
@@ -284,7 +266,7 @@ export async function runScenario(options: ScenarioOptions, log: (line: string) 
       const calls = summarizeCalls(sim.calls.log(), s0, s1);
       const polls = (s1 - s0) / pollMs;
       const split = listAndOther(calls);
-      const memoryNow = (await target.stats()).memory.now;
+      const memoryNow = (await target.stats()).memoryNow;
       log(`${label}: steady state ${round(calls.total / polls, 1)} Kasm calls per poll interval (${round(split.list / polls, 1)} list calls)`);
       return { calls, steadyKube, polls, s0, s1, split, memoryNow };
     };
@@ -364,14 +346,13 @@ export async function runScenario(options: ScenarioOptions, log: (line: string) 
         { objects: perKindCount[k], ...creationKube.perKind[k], statusWritesSettled: settledKube.perKind[k].statusWrites },
       ]),
     ) as ScenarioResult['creation']['perKind'];
-    const processMemory = (s: ChildStopped): ProcessMemory => ({ baseline: s.memory.baseline, peak: s.memory.peak, kernelPeakRssMb: s.memory.kernelPeakRssMb });
     const peakOf = (s: ChildStopped): number => Math.max(s.memory.peak.rssMb, s.memory.kernelPeakRssMb ?? 0);
     return {
       objects: options.objects,
       kasmRps: rps,
       mode,
       pollMs,
-      workers: options.workers ?? 4,
+      workers,
       operatorNodeOptions: options.operatorNodeOptions,
       operatorBuild: options.operatorBuild,
       mix: { ...perKindCount, passwordSecrets: w.secrets.length, membershipEntries: w.membershipEntries, managedObjects: objectCount },
@@ -422,8 +403,8 @@ export async function runScenario(options: ScenarioOptions, log: (line: string) 
       },
       restart: restartResult,
       memory: {
-        operator: { ...processMemory(creatorMemory.stopped), steady: creatorMemory.steady, retainedAfterGc: creatorMemory.retained },
-        restarted: { ...processMemory(restartStopped), retainedAfterGc: restartRetained },
+        operator: { ...creatorMemory.stopped.memory, steady: creatorMemory.steady, retainedAfterGc: creatorMemory.retained },
+        restarted: { ...restartStopped.memory, retainedAfterGc: restartRetained },
         peakRssMb: Math.max(peakOf(creatorMemory.stopped), peakOf(restartStopped)),
         note: 'the operator alone, in a child process (compiled JavaScript, as the image runs it); the simulator, the API test server and the benchmark run in the parent',
       },

@@ -5,11 +5,11 @@
  * and one KasmGroupImage per group granting it one of the images (group g gets image g mod I).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { API_GROUP_VERSION } from '../src/api/group-version.js';
 import type { BenchKind } from './kube-counts.js';
 
-export const API_VERSION = 'kasm.io/v1alpha1';
-export const USERS_PER_GROUP = 20;
-export const USERS_PER_IMAGE = 100;
+const USERS_PER_GROUP = 20;
+const USERS_PER_IMAGE = 100;
 
 export interface Workload {
   users: number;
@@ -49,31 +49,31 @@ export function buildWorkload(n: number, namespace: string): Workload {
     stringData: { password: `Bench-password-${i}-${namespace}` },
   }));
   const userObjects = Array.from({ length: n }, (_, i) => ({
-    apiVersion: API_VERSION,
+    apiVersion: API_GROUP_VERSION,
     kind: 'KasmUser',
     metadata: { name: userName(i), namespace },
     spec: { username: `bench-${userName(i)}`, firstName: 'Bench', lastName: `User ${i}`, passwordSecretRef: { name: `${userName(i)}-password`, key: 'password' } },
   }));
   const groupObjects = Array.from({ length: groups }, (_, g) => ({
-    apiVersion: API_VERSION,
+    apiVersion: API_GROUP_VERSION,
     kind: 'KasmGroup',
     metadata: { name: groupName(g), namespace },
     spec: { name: `bench-${groupName(g)}`, description: 'benchmark group' },
   }));
   const imageObjects = Array.from({ length: images }, (_, i) => ({
-    apiVersion: API_VERSION,
+    apiVersion: API_GROUP_VERSION,
     kind: 'KasmImage',
     metadata: { name: imageName(i), namespace },
     spec: { name: `bench/workspace-${pad(i, 4)}:1.0`, friendlyName: `Bench workspace ${i}`, cores: 1, memory: '1Gi', enabled: true },
   }));
   const membershipObjects = members.map((names, g) => ({
-    apiVersion: API_VERSION,
+    apiVersion: API_GROUP_VERSION,
     kind: 'KasmGroupMembership',
     metadata: { name: `m-${pad(g, 4)}`, namespace },
     spec: { groupRef: { name: groupName(g) }, users: names.map((name) => ({ userRef: { name } })) },
   }));
   const groupImageObjects = Array.from({ length: groups }, (_, g) => ({
-    apiVersion: API_VERSION,
+    apiVersion: API_GROUP_VERSION,
     kind: 'KasmGroupImage',
     metadata: { name: `gi-${pad(g, 4)}`, namespace },
     spec: { groupRef: { name: groupName(g) }, imageRef: { name: imageName(g % images) } },
