@@ -105,6 +105,7 @@ export interface ManagedKindAdapter<TSpec, TResolved, TObserved> {
   observe(
     ctx: AdapterContext,
     lookup: {
+      /** The annotated or recorded id; a Kasm id comes in its plain 32-hex form, however the annotation wrote it. */
       externalId: string | undefined;
       naturalKey: string;
       byNaturalKey: boolean;
@@ -116,8 +117,12 @@ export interface ManagedKindAdapter<TSpec, TResolved, TObserved> {
   create(ctx: AdapterContext, resolved: TResolved): Promise<Observation<TObserved>>;
   /** Applies the differing fields; returns the new observation. */
   update(ctx: AdapterContext, current: Observation<TObserved>, resolved: TResolved, diff: readonly FieldDiff[]): Promise<Observation<TObserved>>;
-  /** Deletes in Kasm; NotFound is success (the generic part catches it). */
-  delete(ctx: AdapterContext, current: Observation<TObserved>, resolved: TResolved | undefined, spec: TSpec | undefined): Promise<void>;
+  /**
+   * Deletes in Kasm; NotFound is success (the generic part catches it). When the references are
+   * already gone (everything deleted together) nothing could be resolved or observed: `resolved` is
+   * undefined and `current` has only the recorded id.
+   */
+  delete(ctx: AdapterContext, current: Observation<TObserved> | { externalId: string; observed?: undefined }, resolved: TResolved | undefined, spec: TSpec | undefined): Promise<void>;
   /** Fields that differ, [] when up to date. `status` is the object's status (e.g. applied password version). */
   diff(resolved: TResolved, observed: TObserved, status: Record<string, unknown> | undefined): FieldDiff[];
   /** What Kasm reports, for status.atProvider (no secrets). */

@@ -12,6 +12,7 @@ import {
   KasmTransportError,
 } from '../kasm/errors.js';
 import type { KasmClient } from '../kasm/client.js';
+import { tryNormalizeKasmId } from '../kasm/ids.js';
 import {
   ANNOTATION_CREATE_PENDING,
   ANNOTATION_EXTERNAL_ID,
@@ -46,13 +47,11 @@ import {
   ReconcileError,
 } from './reconcile-errors.js';
 import { lastSyncFailed, syncedAt, type ConditionInput } from './conditions.js';
+import { allows } from './policies.js';
 
 /** Crossplane management policies; absent means `["*"]`. */
 const policiesSchema = z.object(managedSpecShape).loose();
 type Policies = z.infer<typeof policiesSchema>;
-type Action = 'Observe' | 'Create' | 'Update' | 'Delete';
-
-const allows = (p: Policies, action: Action): boolean => p.managementPolicies.includes('*') || p.managementPolicies.includes(action);
 
 /** Writes to the object's metadata (finalizers, annotations) with optimistic concurrency; returns the updated object. */
 export interface MetadataWriter {
@@ -162,7 +161,8 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       signal,
     };
     const recordedId = typeof status.externalId === 'string' ? status.externalId : undefined;
-    const annotatedId = externalIdOf(annotations);
+    // Kasm ids are written dashed or plain: adapters get the plain form inventories and replies use.
+    const annotatedId = plainKasmId(externalIdOf(annotations));
 
     if (meta.deletionTimestamp) {
       currentStep = 'delete';
@@ -189,7 +189,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     if (externalId !== undefined && current === undefined) {
       if (annotatedId !== undefined && annotatedId !== recordedId) {
         throw new InvalidSpecError(
-          `annotation ${ANNOTATION_EXTERNAL_ID} names ${annotatedId}, which Kasm does not have; correct it, or remove it to let the operator create the object`,
+          `annotation ${ANNOTATION_EXTERNAL_ID} names ${externalIdOf(annotations) ?? annotatedId}, which Kasm does not have; correct it, or remove it to let the operator create the object`,
         );
       }
       const gone = adapter.whenGone?.(resolved, status) ?? 'recreate';
@@ -226,7 +226,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     let created = false;
     let adoptedWhy: string | undefined;
     if (current === undefined) {
-      if (!allows(policies, 'Create')) {
+      if (!allows(policies.managementPolicies, 'Create')) {
         return await report(obj, deps, status, generation, {
           ready: { status: 'False', reason: 'NotFound', message: `Kasm has no ${adapter.kind} "${naturalKey}", and managementPolicies do not include Create` },
           synced: true,
@@ -264,10 +264,10 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       log.info({ externalId: current.externalId }, 'created in Kasm');
     } else if (externalId === undefined) {
       // Found by natural key with no id recorded: adopt only what is safe to adopt.
-      if (!createPending && !adapter.adoptsExisting && allows(policies, 'Create')) {
+      if (!createPending && !adapter.adoptsExisting && allows(policies.managementPolicies, 'Create')) {
         throw new AdoptionRefusedError(adoptionRefusal(adapter.kind, naturalKey, current.externalId));
       }
-      adoptedWhy = createPending ? 'after an interrupted create' : allows(policies, 'Create') ? 'as it already exists' : 'under the Observe policy';
+      adoptedWhy = createPending ? 'after an interrupted create' : allows(policies.managementPolicies, 'Create') ? 'as it already exists' : 'under the Observe policy';
     } else if (annotatedId !== undefined && recordedId === undefined) {
       adoptedWhy = `by the annotation ${ANNOTATION_EXTERNAL_ID}`;
     }
@@ -282,7 +282,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     const applied = (): Record<string, unknown> => ({ ...status, ...createdExtra });
     let diff = adapter.diff(resolved, current.observed, applied());
     const observedDiff = diff;
-    const observeOnly = !allows(policies, 'Update');
+    const observeOnly = !allows(policies.managementPolicies, 'Update');
     // Drift, not a spec change: this generation was already applied without error.
     const kasmSideDiff = diff.filter((d) => !d.fromInput);
     const isDrift = !created && kasmSideDiff.length > 0 && syncedAt(status) === generation;
@@ -353,6 +353,11 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
   }
 }
 
+/** A Kasm id in its plain 32-hex form; other ids (a grant's pair of ids) as written. */
+function plainKasmId(id: string | undefined): string | undefined {
+  return id === undefined ? undefined : (tryNormalizeKasmId(id) ?? id);
+}
+
 /**
  * status.drift: for an object the operator may update, the fields it last found changed in Kasm
  * outside the operator (and corrected), kept until the spec changes; under an observe-only policy,
@@ -402,7 +407,7 @@ async function finalize<TSpec, TResolved, TObserved>(
 ): Promise<ReconcileOutcome> {
   const finalizers = obj.metadata?.finalizers ?? [];
   if (!finalizers.includes(FINALIZER)) return {};
-  const mayDelete = policies.deletionPolicy === 'Delete' && allows(policies, 'Delete');
+  const mayDelete = policies.deletionPolicy === 'Delete' && allows(policies.managementPolicies, 'Delete');
   if (mayDelete && externalId !== undefined) {
     const specParse = adapter.specSchema.safeParse(obj.spec ?? {});
     const spec = specParse.success ? specParse.data : undefined;
@@ -417,7 +422,7 @@ async function finalize<TSpec, TResolved, TObserved>(
         { type: 'Ready', status: 'False', reason: 'Deleting', message: `Deleting ${adapter.kind} "${naturalKey}" from Kasm` },
       ]);
       try {
-        await adapter.delete(ctx, current ?? ({ externalId, observed: undefined } as unknown as Observation<TObserved>), resolved, spec);
+        await adapter.delete(ctx, current ?? { externalId }, resolved, spec);
       } catch (err) {
         if (!(err instanceof KasmNotFoundError)) throw err;
       }

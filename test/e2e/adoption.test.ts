@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KasmClient } from '../../src/kasm/client.js';
+import { dashedKasmId } from '../../src/kasm/ids.js';
 import { API_VERSION, condition, eventually, isReady, startOperatorFixture, type OperatorFixture, type OperatorInstance } from '../harness/operator-fixture.js';
 
 /** Adoption of existing Kasm users, management policies, pause, and creates interrupted by a crash. */
@@ -40,6 +41,20 @@ describe('with one operator running', () => {
     expect(obj?.status?.externalId).toBe(existing.userId);
     expect(fx.sim.state.users.get(existing.userId)?.first_name).toBe('Erin');
     expect(fx.sim.calls.count('create_user')).toBe(createsBefore);
+  });
+
+  it('adopts an existing group by an external-id annotation written with dashes', async () => {
+    const existing = await kasm.groups.create({ name: 'auditors', description: null, priority: 50 });
+    await fx.apply({
+      apiVersion: API_VERSION,
+      kind: 'KasmGroup',
+      metadata: { name: 'auditors', annotations: { 'kasm.io/external-id': dashedKasmId(existing.groupId).toUpperCase() } },
+      spec: { name: 'auditors', description: 'Read-only auditors' },
+    });
+    const obj = await fx.waitFor('KasmGroup', 'auditors', isReady);
+    expect(obj?.status?.externalId).toBe(existing.groupId);
+    expect(obj?.metadata?.annotations?.['kasm.io/external-id']).toBe(existing.groupId);
+    expect(fx.sim.state.groups.get(existing.groupId)?.description).toBe('Read-only auditors');
   });
 
   it('observes an existing user by username under ["Observe"] without writing to Kasm', async () => {

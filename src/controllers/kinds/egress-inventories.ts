@@ -1,8 +1,7 @@
 import type { KasmEgressCredential, KasmEgressGateway, KasmEgressMapping, KasmEgressProvider } from '../../kasm/areas/egress.js';
-import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext } from '../managed-kind.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
-import { absentWhenNotFound, inventoryOf, observesPerObject, type InventoryOf } from './kasm-inventories.js';
+import { absentWhenNotFound, findIn, inventoryOf, observesPerObject, type InventoryOf } from './kasm-inventories.js';
 
 /**
  * Bulk observation of the egress kinds: one get_egress_providers, get_egress_gateways,
@@ -79,9 +78,7 @@ export async function findEgressObject<T>(
   finder: EgressFinder<T>,
   lookup: { externalId: string | undefined; naturalKey: string; byNaturalKey: boolean; refresh?: boolean },
 ): Promise<T | undefined> {
-  // The annotation may carry the dashed form; inventories and replies use 32 hex.
-  const externalId = lookup.externalId === undefined ? undefined : normalizeKasmId(lookup.externalId, { field: 'the kasm.io/external-id annotation' });
-  const found = await find(ctx, finder, { ...lookup, externalId });
+  const found = await find(ctx, finder, lookup);
   if (found !== undefined) ctx.deps.dependOnKasm(finder.inventoryName, finder.id(found));
   return found;
 }
@@ -111,16 +108,16 @@ function onlyOne<T>(finder: EgressFinder<T>, candidates: T[]): T | undefined {
   return sorted[0];
 }
 
-/** Whether Kasm has the provider (a reference given by id, or a KasmEgressProvider's recorded id). */
-export async function egressProviderExists(ctx: AdapterContext, providerId: string): Promise<boolean> {
-  ctx.deps.dependOnKasm(EGRESS_PROVIDERS_INVENTORY, providerId);
-  if (observesPerObject(ctx)) return (await absentWhenNotFound(ctx.kasm.egress.providers.get(providerId, { ...background, signal: ctx.signal }))) !== undefined;
-  return (await egressProvidersInventory(ctx)).get(providerId) !== undefined;
+/** The provider as Kasm has it (a reference given by id, or a KasmEgressProvider's recorded id), or undefined. */
+export function findEgressProvider(ctx: AdapterContext, providerId: string): Promise<KasmEgressProvider | undefined> {
+  return findIn(ctx, EGRESS_PROVIDERS_INVENTORY, egressProvidersInventory, { id: providerId }, () =>
+    absentWhenNotFound(ctx.kasm.egress.providers.get(providerId, { ...background, signal: ctx.signal })),
+  );
 }
 
 /** The gateway as Kasm has it, or undefined. */
-export async function egressGatewayOf(ctx: AdapterContext, gatewayId: string): Promise<KasmEgressGateway | undefined> {
-  ctx.deps.dependOnKasm(EGRESS_GATEWAYS_INVENTORY, gatewayId);
-  if (observesPerObject(ctx)) return absentWhenNotFound(ctx.kasm.egress.gateways.get(gatewayId, { ...background, signal: ctx.signal }));
-  return (await egressGatewaysInventory(ctx)).get(gatewayId);
+export function findEgressGateway(ctx: AdapterContext, gatewayId: string): Promise<KasmEgressGateway | undefined> {
+  return findIn(ctx, EGRESS_GATEWAYS_INVENTORY, egressGatewaysInventory, { id: gatewayId }, () =>
+    absentWhenNotFound(ctx.kasm.egress.gateways.get(gatewayId, { ...background, signal: ctx.signal })),
+  );
 }

@@ -1,5 +1,5 @@
 import type { KasmClient } from '../../kasm/client.js';
-import type { AdapterContext, SyncOutcome } from '../managed-kind.js';
+import type { AdapterContext, ManagedObject, SyncOutcome } from '../managed-kind.js';
 
 /**
  * Credentials Kasm hands out on request (a join URL, a login URL) and the operator keeps in an
@@ -37,6 +37,9 @@ function issuedOf(ctx: AdapterContext): Map<string, Issued> {
   if (!issued) issuedByClient.set(ctx.kasm, (issued = new Map<string, Issued>()));
   return issued;
 }
+
+/** The key issued content is kept under: the resource's uid (its namespace/name before the API server gave one). */
+export const issuedOwner = (ctx: AdapterContext, obj: ManagedObject): string => obj.metadata.uid ?? `${ctx.namespace}/${obj.metadata.name}`;
 
 export function forgetIssued(ctx: AdapterContext, ownerUid: string | undefined): void {
   if (ownerUid !== undefined) issuedOf(ctx).delete(ownerUid);

@@ -2,22 +2,11 @@ import { kasmCastConfigSpec, type KasmCastConfigSpec } from '../../api/kasm-cast
 import type { KasmCastConfig, UpdateCastConfigChanges } from '../../kasm/areas/cast-configs.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
-import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
-import {
-  absentWhenNotFound,
-  forgetIn,
-  GROUPS_INVENTORY,
-  groupsInventory,
-  IMAGES_INVENTORY,
-  imagesInventory,
-  inventoryOf,
-  observesPerObject,
-  rememberIn,
-} from './kasm-inventories.js';
+import { absentWhenNotFound, findGroup, findImage, findIn, forgetIn, inventoryOf, observesPerObject, rememberIn, requireInKasm } from './kasm-inventories.js';
 
 /** Every cast config of a connection (get_cast_configs), keyed by the unique cast key. */
-export const CAST_CONFIGS_INVENTORY = 'cast-configs';
+const CAST_CONFIGS_INVENTORY = 'cast-configs';
 
 interface CastResolved {
   spec: KasmCastConfigSpec;
@@ -75,7 +64,7 @@ const sameSecond = (a: Date | null, b: Date): boolean => a !== null && Math.floo
 const sortedReferrers = (list: readonly string[]): string => [...list].sort().join(',');
 const show = (v: string | number | boolean | null | undefined): string => (v === null || v === undefined ? '' : String(v));
 
-export const castConfigsInventory = inventoryOf<KasmCastConfig>(CAST_CONFIGS_INVENTORY, (ctx) => ({
+const castConfigsInventory = inventoryOf<KasmCastConfig>(CAST_CONFIGS_INVENTORY, (ctx) => ({
   list: () => ctx.kasm.castConfigs.list({ priority: 'background' }),
   id: (c) => c.castConfigId,
   naturalKeys: (c) => [c.key],
@@ -87,10 +76,9 @@ function observeCast(ctx: AdapterContext, cast: KasmCastConfig): Observation<Cas
 }
 
 /** Per-object observation: get_cast_config by id, or the list when only the key is known. */
-async function readPerObject(ctx: AdapterContext, id: string | undefined, key: string | undefined): Promise<KasmCastConfig | undefined> {
+function readPerObject(ctx: AdapterContext, by: { id: string } | { key: string }): Promise<KasmCastConfig | undefined> {
   const options = { priority: 'background' as const, signal: ctx.signal };
-  if (id !== undefined) return absentWhenNotFound(ctx.kasm.castConfigs.get(id, options));
-  return key === undefined ? undefined : absentWhenNotFound(ctx.kasm.castConfigs.getByKey(key, options));
+  return absentWhenNotFound('id' in by ? ctx.kasm.castConfigs.get(by.id, options) : ctx.kasm.castConfigs.getByKey(by.key, options));
 }
 
 /**
@@ -98,12 +86,9 @@ async function readPerObject(ctx: AdapterContext, id: string | undefined, key: s
  * ReferenceNotReady, not as a failing write). Checked from the shared inventories, so it is free in
  * bulk observation; per object, Kasm's own check on write reports it.
  */
-async function requireInKasm(ctx: AdapterContext, what: 'image' | 'group', id: string): Promise<void> {
+async function requireExisting(ctx: AdapterContext, what: 'image' | 'group', id: string): Promise<void> {
   if (observesPerObject(ctx)) return;
-  const inventory = what === 'image' ? IMAGES_INVENTORY : GROUPS_INVENTORY;
-  ctx.deps.dependOnKasm(inventory, id);
-  const found = what === 'image' ? (await imagesInventory(ctx)).get(id) : (await groupsInventory(ctx)).get(id);
-  if (found === undefined) throw new ReferenceNotReadyError(`Kasm ${what}`, id, 'does not exist in Kasm');
+  requireInKasm(what === 'image' ? await findImage(ctx, id) : await findGroup(ctx, { groupId: id }), `Kasm ${what}`, id);
 }
 
 /** The changes that bring Kasm to the spec: every managed field when `fields` is undefined. */
@@ -126,12 +111,12 @@ export const kasmCastConfigAdapter: ManagedKindAdapter<KasmCastConfigSpec, CastR
 
   async resolve(spec, ctx) {
     const imageId = spec.imageRef ? resolveManagedRef(ctx, 'KasmImage', spec.imageRef.name) : normalizeKasmId(spec.imageId ?? '', { field: 'spec.imageId' });
-    if (!spec.imageRef) await requireInKasm(ctx, 'image', imageId);
+    if (!spec.imageRef) await requireExisting(ctx, 'image', imageId);
     let groupId: string | undefined;
     if (spec.groupRef) groupId = resolveManagedRef(ctx, 'KasmGroup', spec.groupRef.name);
     else if (spec.groupId !== undefined) {
       groupId = normalizeKasmId(spec.groupId, { field: 'spec.groupId' });
-      await requireInKasm(ctx, 'group', groupId);
+      await requireExisting(ctx, 'group', groupId);
     }
     return { spec, imageId, groupId, validUntil: spec.validUntil === undefined ? undefined : new Date(spec.validUntil) };
   },
@@ -139,14 +124,9 @@ export const kasmCastConfigAdapter: ManagedKindAdapter<KasmCastConfigSpec, CastR
   naturalKey: (resolved) => resolved.spec.key,
 
   async observe(ctx, { externalId, naturalKey, byNaturalKey, refresh }) {
-    const id = externalId === undefined ? undefined : normalizeKasmId(externalId);
-    if (observesPerObject(ctx)) {
-      const cast = await readPerObject(ctx, id, byNaturalKey ? naturalKey : undefined);
-      return cast ? observeCast(ctx, cast) : undefined;
-    }
-    const inv = await castConfigsInventory(ctx, refresh);
     ctx.deps.dependOnKasm(CAST_CONFIGS_INVENTORY, naturalKey);
-    const cast = id !== undefined ? inv.get(id) : byNaturalKey ? inv.findByNaturalKey(naturalKey) : undefined;
+    const by = externalId !== undefined ? { id: externalId } : byNaturalKey ? { key: naturalKey } : undefined;
+    const cast = by && (await findIn(ctx, CAST_CONFIGS_INVENTORY, castConfigsInventory, by, () => readPerObject(ctx, by), refresh));
     return cast ? observeCast(ctx, cast) : undefined;
   },
 

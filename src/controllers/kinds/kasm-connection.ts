@@ -11,6 +11,7 @@ import { jitter, type ProcessResult } from '../../runtime/work-queue.js';
 import type { ConnectionRegistry } from '../connection-registry.js';
 import type { ClusterReader, DependencyTracker, ManagedObject } from '../managed-kind.js';
 import { classifyFailure, RetryLater, type EventSink, type MetadataWriter, type StatusSink } from '../managed-reconciler.js';
+import type { ConditionInput } from '../conditions.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
 
 export interface KasmConnectionReconcilerDeps {
@@ -87,6 +88,22 @@ export function kasmConnectionReconciler(deps: KasmConnectionReconcilerDeps) {
     if (!finalizers.includes(FINALIZER)) obj = await deps.metadata.patchMetadata(obj, { finalizers: [...finalizers, FINALIZER] });
 
     const checkedAt = new Date().toISOString();
+    const synced: ConditionInput[] = [
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', message: '' },
+      { type: 'Stalled', status: 'False', reason: 'ReconcileSuccess', message: '' },
+    ];
+    /** Reports a failure in conditions and an event; a stalled one waits long, any other backs off in the queue. */
+    const fail = async (err: unknown, action: string, fields: Record<string, unknown>): Promise<ProcessResult> => {
+      const c = classifyFailure(err);
+      await deps.status.write(obj, { ...fields, lastCheckedTime: checkedAt }, [
+        { type: 'Ready', status: 'False', reason: c.readyReason, message: c.message },
+        { type: 'Synced', status: 'False', reason: c.syncedReason, message: c.message },
+        { type: 'Stalled', status: c.stalled ? 'True' : 'False', reason: c.syncedReason, message: c.stalled ? c.message : '' },
+      ]);
+      deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action, note: c.message });
+      if (c.stalled) return { requeueAfterMs: deps.stalledRetryMs };
+      throw new RetryLater(err);
+    };
     try {
       const inputs = readInputs(obj, deps.cluster, tracker);
       const { spec } = inputs;
@@ -115,31 +132,17 @@ export function kasmConnectionReconciler(deps: KasmConnectionReconcilerDeps) {
         await deps.status.write(
           obj,
           { reachable: true, authenticated: true, zones: zones.map((z) => ({ zoneId: z.zoneId, name: z.zoneName ?? '' })), lastCheckedTime: checkedAt },
-          [
-            { type: 'Ready', status: 'True', reason: 'Available', message: `Kasm at ${spec.baseUrl} accepted the API key` },
-            { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', message: '' },
-            { type: 'Stalled', status: 'False', reason: 'ReconcileSuccess', message: '' },
-          ],
+          [{ type: 'Ready', status: 'True', reason: 'Available', message: `Kasm at ${spec.baseUrl} accepted the API key` }, ...synced],
         );
       } catch (err) {
         if (err instanceof KasmPermissionError) {
           // The key works; it only may not list zones. Objects can still be managed.
           await deps.status.write(obj, { reachable: true, authenticated: true, lastCheckedTime: checkedAt }, [
             { type: 'Ready', status: 'True', reason: 'Available', message: `Kasm accepted the API key; zones are not listed: ${err.message}` },
-            { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', message: '' },
-            { type: 'Stalled', status: 'False', reason: 'ReconcileSuccess', message: '' },
+            ...synced,
           ]);
         } else {
-          const auth = err instanceof KasmAuthenticationError;
-          const c = classifyFailure(err);
-          await deps.status.write(obj, { reachable: auth, authenticated: false, lastCheckedTime: checkedAt }, [
-            { type: 'Ready', status: 'False', reason: c.readyReason, message: c.message },
-            { type: 'Synced', status: 'False', reason: c.syncedReason, message: c.message },
-            { type: 'Stalled', status: c.stalled ? 'True' : 'False', reason: c.syncedReason, message: c.stalled ? c.message : '' },
-          ]);
-          deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action: 'Check', note: c.message });
-          if (c.stalled) return { requeueAfterMs: deps.stalledRetryMs };
-          throw new RetryLater(err);
+          return await fail(err, 'Check', { reachable: err instanceof KasmAuthenticationError, authenticated: false });
         }
       }
       return { requeueAfterMs: jitter(deps.pollIntervalMs, 0.1) };
@@ -147,14 +150,7 @@ export function kasmConnectionReconciler(deps: KasmConnectionReconcilerDeps) {
       if (err instanceof RetryLater) throw err;
       const c = classifyFailure(err);
       log.warn({ reason: c.syncedReason, message: c.message }, 'connection not usable');
-      await deps.status.write(obj, { lastCheckedTime: checkedAt }, [
-        { type: 'Ready', status: 'False', reason: c.readyReason, message: c.message },
-        { type: 'Synced', status: 'False', reason: c.syncedReason, message: c.message },
-        { type: 'Stalled', status: c.stalled ? 'True' : 'False', reason: c.syncedReason, message: c.stalled ? c.message : '' },
-      ]);
-      deps.events.emit(obj, { type: 'Warning', reason: c.syncedReason, action: 'Configure', note: c.message });
-      if (c.stalled) return { requeueAfterMs: deps.stalledRetryMs };
-      throw new RetryLater(err);
+      return fail(err, 'Configure', {});
     }
   };
 }

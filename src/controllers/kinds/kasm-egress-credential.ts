@@ -2,7 +2,6 @@ import { kasmEgressCredentialSpec, type KasmEgressCredentialSpec } from '../../a
 import type { KasmEgressCredential, UpdateEgressCredentialChanges } from '../../kasm/areas/egress.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
-import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
 import {
   changedSecretInput,
@@ -21,11 +20,11 @@ import {
   EGRESS_CREDENTIALS_INVENTORY,
   credentialKey,
   egressCredentialsInventory,
-  egressGatewayOf,
+  findEgressGateway,
   findEgressObject,
   type EgressFinder,
 } from './egress-inventories.js';
-import { forgetIn, rememberIn } from './kasm-inventories.js';
+import { forgetIn, rememberIn, requireInKasm } from './kasm-inventories.js';
 
 interface CredentialResolved {
   spec: KasmEgressCredentialSpec;
@@ -80,7 +79,7 @@ export const kasmEgressCredentialAdapter: ManagedKindAdapter<KasmEgressCredentia
     const gatewayId = spec.gatewayRef
       ? resolveManagedRef(ctx, 'KasmEgressGateway', spec.gatewayRef.name)
       : normalizeKasmId(spec.gatewayId ?? '', { field: 'spec.gatewayId' });
-    if ((await egressGatewayOf(ctx, gatewayId)) === undefined) throw new ReferenceNotReadyError('Kasm egress gateway', gatewayId, 'does not exist in Kasm');
+    requireInKasm(await findEgressGateway(ctx, gatewayId), 'Kasm egress gateway', gatewayId);
     const resolved: CredentialResolved = { spec, gatewayId, config: resolveConfig(ctx, spec) };
     if (spec.passwordSecretRef) resolved.password = readSecretInput(ctx, 'password', spec.passwordSecretRef, 'spec.passwordSecretRef');
     return resolved;

@@ -2,18 +2,17 @@ import { kasmEgressGatewaySpec, type KasmEgressGatewaySpec } from '../../api/kas
 import type { KasmEgressGateway, UpdateEgressGatewayChanges } from '../../kasm/areas/egress.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
-import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
 import { configAtProvider, configToSend, diffConfig, resolveConfig, scrubbingSecrets, secretVersionsStatus, touchesConfig, type ResolvedConfig } from './egress-config.js';
 import {
   EGRESS_GATEWAYS_INVENTORY,
   egressGatewaysInventory,
-  egressProviderExists,
+  findEgressProvider,
   findEgressObject,
   gatewayKey,
   type EgressFinder,
 } from './egress-inventories.js';
-import { forgetIn, rememberIn } from './kasm-inventories.js';
+import { forgetIn, rememberIn, requireInKasm } from './kasm-inventories.js';
 
 interface GatewayResolved {
   spec: KasmEgressGatewaySpec;
@@ -67,7 +66,7 @@ export const kasmEgressGatewayAdapter: ManagedKindAdapter<KasmEgressGatewaySpec,
     const providerId = spec.providerRef
       ? resolveManagedRef(ctx, 'KasmEgressProvider', spec.providerRef.name)
       : normalizeKasmId(spec.providerId ?? '', { field: 'spec.providerId' });
-    if (!(await egressProviderExists(ctx, providerId))) throw new ReferenceNotReadyError('Kasm egress provider', providerId, 'does not exist in Kasm');
+    requireInKasm(await findEgressProvider(ctx, providerId), 'Kasm egress provider', providerId);
     return { spec, providerId, config: resolveConfig(ctx, spec) };
   },
 

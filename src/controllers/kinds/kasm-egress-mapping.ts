@@ -3,13 +3,13 @@ import type { CreateEgressMappingInput, KasmEgressMapping } from '../../kasm/are
 import { KasmNotFoundError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
-import { InvalidSpecError, ReferenceNotReadyError } from '../reconcile-errors.js';
+import { InvalidSpecError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
 import {
   EGRESS_MAPPINGS_INVENTORY,
-  egressGatewayOf,
   egressMappingsInventory,
-  egressProviderExists,
+  findEgressGateway,
+  findEgressProvider,
   findEgressObject,
   mappingKey,
   subjectOf,
@@ -17,19 +17,7 @@ import {
   type EgressFinder,
   type MappingSubject,
 } from './egress-inventories.js';
-import {
-  forgetIn,
-  GROUPS_INVENTORY,
-  IMAGES_INVENTORY,
-  USERS_INVENTORY,
-  groupsInventory,
-  imagesInventory,
-  observesPerObject,
-  readGroupPerObject,
-  readUserPerObject,
-  rememberIn,
-  usersInventory,
-} from './kasm-inventories.js';
+import { findGroup, findImage, findUser, forgetIn, rememberIn, requireInKasm } from './kasm-inventories.js';
 
 interface MappingResolved {
   providerId: string;
@@ -75,19 +63,11 @@ function specSubject(ctx: AdapterContext, spec: KasmEgressMappingSpec): MappingS
   return subject;
 }
 
-/** Whether Kasm has the subject; read from the shared users/groups/images inventories. */
-async function subjectExists(ctx: AdapterContext, s: MappingSubject): Promise<boolean> {
-  if (s.type === 'group') {
-    ctx.deps.dependOnKasm(GROUPS_INVENTORY, s.id);
-    return observesPerObject(ctx) ? (await readGroupPerObject(ctx, { groupId: s.id })) !== undefined : (await groupsInventory(ctx)).get(s.id) !== undefined;
-  }
-  if (s.type === 'user') {
-    ctx.deps.dependOnKasm(USERS_INVENTORY, s.id);
-    return observesPerObject(ctx) ? (await readUserPerObject(ctx, { userId: s.id })) !== undefined : (await usersInventory(ctx)).get(s.id) !== undefined;
-  }
-  ctx.deps.dependOnKasm(IMAGES_INVENTORY, s.id);
-  if (observesPerObject(ctx)) return (await ctx.kasm.images.list({ ...background, signal: ctx.signal })).some((i) => i.imageId === s.id);
-  return (await imagesInventory(ctx)).get(s.id) !== undefined;
+/** The subject as Kasm has it, from the shared users/groups/images inventories. */
+function findSubject(ctx: AdapterContext, s: MappingSubject): Promise<unknown> {
+  if (s.type === 'group') return findGroup(ctx, { groupId: s.id });
+  if (s.type === 'user') return findUser(ctx, { userId: s.id });
+  return findImage(ctx, s.id);
 }
 
 async function specGateway(ctx: AdapterContext, spec: KasmEgressMappingSpec, providerId: string): Promise<string | null> {
@@ -98,8 +78,7 @@ async function specGateway(ctx: AdapterContext, spec: KasmEgressMappingSpec, pro
       ? normalizeKasmId(spec.gatewayId, { field })
       : undefined;
   if (id === undefined) return null;
-  const gateway = await egressGatewayOf(ctx, id);
-  if (!gateway) throw new ReferenceNotReadyError('Kasm egress gateway', id, 'does not exist in Kasm');
+  const gateway = requireInKasm(await findEgressGateway(ctx, id), 'Kasm egress gateway', id);
   if (gateway.egressProviderId !== providerId) {
     throw new InvalidSpecError(`${field}: egress gateway ${id} belongs to egress provider ${gateway.egressProviderId}, not to this mapping's provider ${providerId}; pin a gateway of the mapping's provider`);
   }
@@ -130,8 +109,8 @@ export const kasmEgressMappingAdapter: ManagedKindAdapter<KasmEgressMappingSpec,
       ? resolveManagedRef(ctx, 'KasmEgressProvider', spec.providerRef.name)
       : normalizeKasmId(spec.providerId ?? '', { field: 'spec.providerId' });
     const subject = specSubject(ctx, spec);
-    if (!(await egressProviderExists(ctx, providerId))) throw new ReferenceNotReadyError('Kasm egress provider', providerId, 'does not exist in Kasm');
-    if (!(await subjectExists(ctx, subject))) throw new ReferenceNotReadyError(`Kasm ${subject.type}`, subject.id, 'does not exist in Kasm');
+    requireInKasm(await findEgressProvider(ctx, providerId), 'Kasm egress provider', providerId);
+    requireInKasm(await findSubject(ctx, subject), `Kasm ${subject.type}`, subject.id);
     return { providerId, subject, gatewayId: await specGateway(ctx, spec, providerId) };
   },
 

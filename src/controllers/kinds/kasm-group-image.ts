@@ -3,9 +3,8 @@ import type { KasmGroupImage } from '../../kasm/areas/groups.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { PerObjectReads } from '../per-object-reads.js';
-import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
-import { GROUPS_INVENTORY, IMAGES_INVENTORY, groupsInventory, imagesInventory, observesPerObject, readGroupPerObject } from './kasm-inventories.js';
+import { findGroup, findImage, requireInKasm } from './kasm-inventories.js';
 
 /** A group's images have no list endpoint across groups: they are read per group, at this multiple of the poll interval. */
 const GROUP_IMAGES_POLL_FACTOR = 5;
@@ -19,11 +18,10 @@ interface GrantObserved {
   row: KasmGroupImage;
 }
 
-const groupImagesReads = new PerObjectReads<KasmGroupImage[]>((kasm, groupId, signal) => kasm.groups.listImages(groupId, { priority: 'background', signal }));
-
-function readGroupImages(ctx: AdapterContext, groupId: string, force: boolean): Promise<KasmGroupImage[]> {
-  return groupImagesReads.get(ctx.kasm, groupId, { maxAgeMs: ctx.pollIntervalMs * GROUP_IMAGES_POLL_FACTOR, force, signal: ctx.signal });
-}
+const groupImagesReads = new PerObjectReads<KasmGroupImage[]>(
+  (kasm, groupId, signal) => kasm.groups.listImages(groupId, { priority: 'background', signal }),
+  GROUP_IMAGES_POLL_FACTOR,
+);
 
 /**
  * The grant's identity: the group id followed by the image id (64 hex digits, the most a status
@@ -37,21 +35,9 @@ function parseGrantId(externalId: string): GrantResolved | undefined {
 }
 
 async function findGrant(ctx: AdapterContext, grant: GrantResolved, force: boolean): Promise<Observation<GrantObserved> | undefined> {
-  const rows = await readGroupImages(ctx, grant.groupId, force);
+  const rows = await groupImagesReads.get(ctx, grant.groupId, force);
   const row = rows.find((r) => r.imageId === grant.imageId);
   return row ? { observed: { row }, externalId: grantId(grant) } : undefined;
-}
-
-async function groupExists(ctx: AdapterContext, groupId: string): Promise<boolean> {
-  ctx.deps.dependOnKasm(GROUPS_INVENTORY, groupId);
-  if (observesPerObject(ctx)) return (await readGroupPerObject(ctx, { groupId })) !== undefined;
-  return (await groupsInventory(ctx)).get(groupId) !== undefined;
-}
-
-async function imageExists(ctx: AdapterContext, imageId: string): Promise<boolean> {
-  ctx.deps.dependOnKasm(IMAGES_INVENTORY, imageId);
-  if (observesPerObject(ctx)) return (await ctx.kasm.images.list({ priority: 'background', signal: ctx.signal })).some((i) => i.imageId === imageId);
-  return (await imagesInventory(ctx)).get(imageId) !== undefined;
 }
 
 /**
@@ -66,8 +52,8 @@ export const kasmGroupImageAdapter: ManagedKindAdapter<KasmGroupImageSpec, Grant
   async resolve(spec, ctx) {
     const groupId = spec.groupRef ? resolveManagedRef(ctx, 'KasmGroup', spec.groupRef.name) : normalizeKasmId(spec.groupId ?? '');
     const imageId = spec.imageRef ? resolveManagedRef(ctx, 'KasmImage', spec.imageRef.name) : normalizeKasmId(spec.imageId ?? '');
-    if (!(await groupExists(ctx, groupId))) throw new ReferenceNotReadyError('Kasm group', groupId, 'does not exist in Kasm');
-    if (!(await imageExists(ctx, imageId))) throw new ReferenceNotReadyError('Kasm image', imageId, 'does not exist in Kasm');
+    requireInKasm(await findGroup(ctx, { groupId }), 'Kasm group', groupId);
+    requireInKasm(await findImage(ctx, imageId), 'Kasm image', imageId);
     return { groupId, imageId };
   },
 
@@ -94,7 +80,7 @@ export const kasmGroupImageAdapter: ManagedKindAdapter<KasmGroupImageSpec, Grant
     const grant = resolved ?? parseGrantId(current.externalId);
     if (!grant) return;
     await ctx.kasm.groups.removeImage(grant.groupId, grant.imageId, { signal: ctx.signal });
-    await readGroupImages(ctx, grant.groupId, true);
+    await groupImagesReads.get(ctx, grant.groupId, true);
   },
 
   diff: () => [],

@@ -3,17 +3,8 @@ import type { KasmUser } from '../../kasm/areas/users.js';
 import { KasmNotFoundError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
-import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { managedRefOrWaiting, resolveEach, resolveManagedRef } from '../reference-resolver.js';
-import {
-  GROUPS_INVENTORY,
-  USERS_INVENTORY,
-  groupsInventory,
-  observesPerObject,
-  readGroupPerObject,
-  readUserPerObject,
-  usersInventory,
-} from './kasm-inventories.js';
+import { USERS_INVENTORY, findGroup, findUser, observesPerObject, readUserPerObject, requireInKasm, usersInventory } from './kasm-inventories.js';
 
 interface MembershipResolved {
   spec: KasmGroupMembershipSpec;
@@ -100,23 +91,15 @@ export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipS
   adoptsExisting: true,
 
   async resolve(spec, ctx, obj) {
-    const perObject = observesPerObject(ctx);
-    const groups = perObject ? undefined : await groupsInventory(ctx);
     let groupId: string;
     if (spec.groupRef) groupId = resolveManagedRef(ctx, 'KasmGroup', spec.groupRef.name);
     else if (spec.groupId) groupId = normalizeKasmId(spec.groupId);
     else {
       const name = spec.groupName ?? '';
-      ctx.deps.dependOnKasm(GROUPS_INVENTORY, name);
-      const group = groups ? groups.findByNaturalKey(name) : await readGroupPerObject(ctx, { name });
-      if (!group) throw new ReferenceNotReadyError('Kasm group', name, 'does not exist in Kasm');
-      groupId = group.groupId;
+      groupId = requireInKasm(await findGroup(ctx, { name }), 'Kasm group', name).groupId;
     }
-    ctx.deps.dependOnKasm(GROUPS_INVENTORY, groupId);
-    const group = groups ? groups.get(groupId) : await readGroupPerObject(ctx, { groupId });
-    if (!group) throw new ReferenceNotReadyError('Kasm group', groupId, 'does not exist in Kasm');
+    const group = requireInKasm(await findGroup(ctx, { groupId }), 'Kasm group', groupId);
 
-    const users = perObject ? undefined : await usersInventory(ctx);
     // Users applied together with the membership become Ready one by one: the wait is reported
     // once for spec.users, not rewritten for each user that becomes Ready.
     const userIds = await resolveEach(
@@ -126,9 +109,7 @@ export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipS
       async (entry) => {
         if (entry.userRef) return managedRefOrWaiting(ctx, 'KasmUser', entry.userRef.name);
         if (entry.userId) return normalizeKasmId(entry.userId);
-        const username = (entry.username ?? '').toLowerCase();
-        ctx.deps.dependOnKasm(USERS_INVENTORY, username);
-        const user = users ? users.findByNaturalKey(username) : await readUserPerObject(ctx, { username });
+        const user = await findUser(ctx, { username: (entry.username ?? '').toLowerCase() });
         return user ? user.userId : { waiting: `Kasm user "${entry.username ?? ''}" does not exist in Kasm` };
       },
     );
@@ -159,11 +140,9 @@ export const kasmGroupMembershipAdapter: ManagedKindAdapter<KasmGroupMembershipS
   },
 
   async delete(ctx, current, resolved) {
-    if (!resolved) return;
-    // current.observed is absent when the delete runs by id alone.
-    const observed = (current.observed as MembershipObserved | undefined) ?? observeMembers(ctx, await readMembers(ctx, resolved), resolved);
-    const members = observed.members;
-    const toRemove = [...members].filter(([, m]) => m.member).map(([id]) => id);
+    // Without its references (everything deleted together) the set cannot be named: nothing is removed.
+    if (!resolved || current.observed === undefined) return;
+    const toRemove = [...current.observed.members].filter(([, m]) => m.member).map(([id]) => id);
     await applyMembership(ctx, resolved, [], toRemove);
   },
 

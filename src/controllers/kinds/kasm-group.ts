@@ -3,7 +3,7 @@ import type { KasmGroup, KasmGroupSetting } from '../../kasm/areas/groups.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { PerObjectReads } from '../per-object-reads.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
-import { GROUPS_INVENTORY, forgetGroup, groupsInventory, observesPerObject, readGroupPerObject, rememberGroup } from './kasm-inventories.js';
+import { GROUPS_INVENTORY, findGroup, forgetIn, groupsInventory, rememberIn } from './kasm-inventories.js';
 
 /** Group settings have no list endpoint across groups: they are read per group, at this multiple of the poll interval. */
 const SETTINGS_POLL_FACTOR = 5;
@@ -14,11 +14,10 @@ interface GroupObserved {
   settings?: KasmGroupSetting[];
 }
 
-const settingsReads = new PerObjectReads<KasmGroupSetting[]>((kasm, groupId, signal) => kasm.groups.getSettings(groupId, { priority: 'background', signal }));
-
-function readSettings(ctx: AdapterContext, groupId: string, force: boolean): Promise<KasmGroupSetting[]> {
-  return settingsReads.get(ctx.kasm, groupId, { maxAgeMs: ctx.pollIntervalMs * SETTINGS_POLL_FACTOR, force, signal: ctx.signal });
-}
+const settingsReads = new PerObjectReads<KasmGroupSetting[]>(
+  (kasm, groupId, signal) => kasm.groups.getSettings(groupId, { priority: 'background', signal }),
+  SETTINGS_POLL_FACTOR,
+);
 
 function settingByName(settings: readonly KasmGroupSetting[], name: string): KasmGroupSetting {
   const found = settings.find((s) => s.name === name);
@@ -33,7 +32,7 @@ async function observeGroup(ctx: AdapterContext, spec: KasmGroupSpec, group: Kas
   ctx.deps.dependOnKasm(GROUPS_INVENTORY, group.groupId);
   const observed: GroupObserved = { group };
   if (spec.settings?.length) {
-    const all = await readSettings(ctx, group.groupId, forceSettings);
+    const all = await settingsReads.get(ctx, group.groupId, forceSettings);
     // Only the managed settings are compared and reported; an unknown name is a spec error.
     observed.settings = spec.settings.map((s) => settingByName(all, s.name));
   }
@@ -42,7 +41,7 @@ async function observeGroup(ctx: AdapterContext, spec: KasmGroupSpec, group: Kas
 
 async function applySettings(ctx: AdapterContext, spec: KasmGroupSpec, groupId: string, current: KasmGroupSetting[] | undefined): Promise<boolean> {
   if (!spec.settings?.length) return false;
-  const settings = current ?? (await readSettings(ctx, groupId, true));
+  const settings = current ?? (await settingsReads.get(ctx, groupId, true));
   let changed = false;
   for (const wanted of spec.settings) {
     const have = settingByName(settings, wanted.name);
@@ -61,14 +60,9 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
   naturalKey: (spec) => spec.name,
 
   async observe(ctx, { externalId, naturalKey, byNaturalKey, resolved, refresh }) {
-    if (observesPerObject(ctx)) {
-      const by = externalId !== undefined ? { groupId: externalId } : byNaturalKey ? { name: naturalKey } : undefined;
-      const found = by ? await readGroupPerObject(ctx, by) : undefined;
-      return found ? observeGroup(ctx, resolved, found) : undefined;
-    }
-    const inv = await groupsInventory(ctx, refresh);
     ctx.deps.dependOnKasm(GROUPS_INVENTORY, naturalKey);
-    const group = externalId !== undefined ? inv.get(externalId) : byNaturalKey ? inv.findByNaturalKey(naturalKey) : undefined;
+    const by = externalId !== undefined ? { groupId: externalId } : byNaturalKey ? { name: naturalKey } : undefined;
+    const group = by && (await findGroup(ctx, by, refresh));
     return group ? observeGroup(ctx, resolved, group) : undefined;
   },
 
@@ -77,7 +71,7 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
       { name: spec.name, description: spec.description ?? null, priority: spec.priority ?? DEFAULT_GROUP_PRIORITY },
       { signal: ctx.signal },
     );
-    await rememberGroup(ctx, group);
+    await rememberIn(ctx, groupsInventory, group);
     await applySettings(ctx, spec, group.groupId, undefined);
     return observeGroup(ctx, spec, group, true);
   },
@@ -95,7 +89,7 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
         },
         { signal: ctx.signal },
       );
-      await rememberGroup(ctx, group);
+      await rememberIn(ctx, groupsInventory, group);
     }
     const settingsChanged = await applySettings(ctx, spec, group.groupId, current.observed.settings);
     return observeGroup(ctx, spec, group, settingsChanged);
@@ -103,7 +97,7 @@ export const kasmGroupAdapter: ManagedKindAdapter<KasmGroupSpec, KasmGroupSpec, 
 
   async delete(ctx, current) {
     await ctx.kasm.groups.delete(current.externalId, { signal: ctx.signal });
-    await forgetGroup(ctx, current.externalId);
+    await forgetIn(ctx, groupsInventory, current.externalId);
   },
 
   diff(spec, { group, settings }) {

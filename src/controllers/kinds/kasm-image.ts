@@ -97,8 +97,7 @@ export const kasmImageAdapter: ManagedKindAdapter<KasmImageSpec, ImageResolved, 
 
   naturalKey: (resolved) => resolved.spec.name,
 
-  async observe(ctx, { externalId, naturalKey, byNaturalKey, refresh }) {
-    const id = externalId === undefined ? undefined : normalizeKasmId(externalId);
+  async observe(ctx, { externalId: id, naturalKey, byNaturalKey, refresh }) {
     if (observesPerObject(ctx)) {
       // Kasm has no single-image read: one get_images per object.
       const images = await ctx.kasm.images.list({ priority: 'background', signal: ctx.signal });

@@ -1,7 +1,7 @@
 import { kasmLicenseActivation, kasmLicenseSpec, type KasmLicenseActivation, type KasmLicenseSpec } from '../../api/kasm-license.js';
 import type { KasmLicense } from '../../kasm/areas/licenses.js';
-import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation, SyncOutcome } from '../managed-kind.js';
+import { allows } from '../policies.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
 import { inventoryOf, observesPerObject, rememberIn } from './kasm-inventories.js';
 
@@ -13,7 +13,7 @@ import { inventoryOf, observesPerObject, rememberIn } from './kasm-inventories.j
  * the activate request.
  */
 
-export const LICENSES_INVENTORY = 'licenses';
+const LICENSES_INVENTORY = 'licenses';
 
 interface LicenseResolved {
   spec: KasmLicenseSpec;
@@ -35,8 +35,7 @@ const licensesInventory = inventoryOf<KasmLicense>(LICENSES_INVENTORY, (ctx) => 
 
 /** Creating and updating both mean activating: allowed unless the policies are observe-only. */
 function mayActivate(spec: KasmLicenseSpec): boolean {
-  const p = spec.managementPolicies;
-  return p.includes('*') || p.includes('Create') || p.includes('Update');
+  return allows(spec.managementPolicies, 'Create') || allows(spec.managementPolicies, 'Update');
 }
 
 const rfc3339 = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -112,8 +111,7 @@ export const kasmLicenseAdapter: ManagedKindAdapter<KasmLicenseSpec, LicenseReso
         ? `key from Secret ${spec.activationKeySecretRef.name}`
         : 'any licence',
 
-  async observe(ctx, { externalId, byNaturalKey, resolved, refresh }) {
-    const id = externalId === undefined ? undefined : normalizeKasmId(externalId);
+  async observe(ctx, { externalId: id, byNaturalKey, resolved, refresh }) {
     // When it may activate, the key decides which licence it is: activating a key again returns its licence.
     const lookUp = id === undefined && byNaturalKey && !mayActivate(resolved.spec);
     if (id === undefined && !lookUp) return undefined;

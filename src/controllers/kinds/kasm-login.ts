@@ -3,8 +3,8 @@ import { renewIntervalMs } from '../../api/renew-interval.js';
 import type { KasmUser } from '../../kasm/areas/users.js';
 import type { ManagedKindAdapter } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
-import { forgetIssued, keepIssuedSecret } from './issued-secret.js';
-import { mayRequest } from './policies.js';
+import { forgetIssued, issuedOwner, keepIssuedSecret } from './issued-secret.js';
+import { mayRequest } from '../policies.js';
 import { requireKasmUser } from './session-targets.js';
 
 interface LoginResolved {
@@ -29,7 +29,7 @@ export const kasmLoginAdapter: ManagedKindAdapter<KasmLoginSpec, LoginResolved, 
 
   async resolve(spec, ctx, obj) {
     const user = await requireKasmUser(ctx, spec);
-    return { spec, ownerUid: obj.metadata.uid ?? `${ctx.namespace}/${obj.metadata.name}`, user };
+    return { spec, ownerUid: issuedOwner(ctx, obj), user };
   },
 
   naturalKey: (r) => r.user.userId,

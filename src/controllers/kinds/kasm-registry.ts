@@ -1,10 +1,10 @@
 import { kasmRegistrySpec, MAX_LISTED_WORKSPACES, type KasmRegistrySpec } from '../../api/kasm-registry.js';
 import type { KasmRegistry } from '../../kasm/areas/registries.js';
 import { KasmNotFoundError } from '../../kasm/errors.js';
-import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
+import { allows } from '../policies.js';
 import { InvalidSpecError } from '../reconcile-errors.js';
-import { forgetIn, inventoryOf, observesPerObject, rememberIn } from './kasm-inventories.js';
+import { findIn, forgetIn, inventoryOf, rememberIn } from './kasm-inventories.js';
 
 /**
  * KasmRegistry over create_registry / delete_registry, observed in bulk with get_registries. Kasm
@@ -12,7 +12,7 @@ import { forgetIn, inventoryOf, observesPerObject, rememberIn } from './kasm-inv
  * replaces the registry: delete, then create (the URL is unique, so the order cannot be reversed).
  */
 
-export const REGISTRIES_INVENTORY = 'registries';
+const REGISTRIES_INVENTORY = 'registries';
 
 interface RegistryResolved {
   spec: KasmRegistrySpec;
@@ -25,7 +25,7 @@ interface RegistryObserved {
 }
 
 /** Kasm and people write registry URLs with and without a trailing slash, in any case. */
-export function registryUrlKey(url: string): string {
+function registryUrlKey(url: string): string {
   return url.trim().replace(/\/+$/, '').toLowerCase();
 }
 
@@ -64,8 +64,7 @@ async function deleteRegistry(ctx: AdapterContext, registryId: string): Promise<
 
 /** Replacing deletes and creates: both must be allowed by the management policies. */
 function mayReplace(spec: KasmRegistrySpec): boolean {
-  const p = spec.managementPolicies;
-  return p.includes('*') || (p.includes('Create') && p.includes('Delete'));
+  return allows(spec.managementPolicies, 'Create') && allows(spec.managementPolicies, 'Delete');
 }
 
 export const kasmRegistryAdapter: ManagedKindAdapter<KasmRegistrySpec, RegistryResolved, RegistryObserved> = {
@@ -77,16 +76,14 @@ export const kasmRegistryAdapter: ManagedKindAdapter<KasmRegistrySpec, RegistryR
   naturalKey: (resolved) => resolved.spec.url,
 
   async observe(ctx, { externalId, naturalKey, byNaturalKey, refresh }) {
-    const id = externalId === undefined ? undefined : normalizeKasmId(externalId);
     const key = registryUrlKey(naturalKey);
-    if (observesPerObject(ctx)) {
-      const registries = await ctx.kasm.registries.list({ priority: 'background', signal: ctx.signal });
-      const found = id !== undefined ? registries.find((r) => r.registryId === id) : byNaturalKey ? registries.find((r) => registryUrlKey(r.registryUrl) === key) : undefined;
-      return found ? observeRegistry(ctx, found) : undefined;
-    }
-    const inv = await registriesInventory(ctx, refresh);
     ctx.deps.dependOnKasm(REGISTRIES_INVENTORY, key);
-    const found = id !== undefined ? inv.get(id) : byNaturalKey ? inv.findByNaturalKey(key) : undefined;
+    const by = externalId !== undefined ? { id: externalId } : byNaturalKey ? { key } : undefined;
+    if (by === undefined) return undefined;
+    const matches = (r: KasmRegistry): boolean => ('id' in by ? r.registryId === by.id : registryUrlKey(r.registryUrl) === key);
+    // Per object: Kasm has no single-registry read, so one get_registries.
+    const readOne = async (): Promise<KasmRegistry | undefined> => (await ctx.kasm.registries.list({ priority: 'background', signal: ctx.signal })).find(matches);
+    const found = await findIn(ctx, REGISTRIES_INVENTORY, registriesInventory, by, readOne, refresh);
     return found ? observeRegistry(ctx, found) : undefined;
   },
 

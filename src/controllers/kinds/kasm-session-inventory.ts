@@ -4,7 +4,7 @@ import type { KasmClient } from '../../kasm/client.js';
 import { Inventory } from '../inventory.js';
 import type { AdapterContext } from '../managed-kind.js';
 import { PerObjectReads } from '../per-object-reads.js';
-import { observesPerObject, sharedInventory } from './kasm-inventories.js';
+import { inventoryOf, observesPerObject } from './kasm-inventories.js';
 
 /**
  * Sessions as KasmSession observes them: one get_kasms call per connection and poll interval
@@ -12,25 +12,18 @@ import { observesPerObject, sharedInventory } from './kasm-inventories.js';
  * and expiration dates, so a list replaces a session whose expiration moved.
  */
 export const SESSIONS_INVENTORY = 'kasm-sessions';
-export const SESSION_RECORDINGS_INVENTORY = 'session-recordings';
+const SESSION_RECORDINGS_INVENTORY = 'session-recordings';
 
 /** A snapshot younger than this is trusted when a session is missing from it; an older one is listed again first. */
-const MISSING_RECHECK_MS = 1_000;
+export const SESSION_RECHECK_MS = 1_000;
 
-export function sessionsInventory(ctx: AdapterContext, refresh = false): Promise<Inventory<KasmSession>> {
-  return sharedInventory<KasmSession>(
-    ctx,
-    SESSIONS_INVENTORY,
-    () => ({
-      list: async () => (await ctx.kasm.sessions.list({ priority: 'background' })).kasms,
-      id: (s) => s.kasmId,
-      naturalKeys: (s) => (s.shareId ? [s.shareId] : []),
-      // Status shows state, progress and dates; the rest of a session does not change while it lives.
-      fingerprint: (s) => JSON.stringify([s.kasmId, s.userId, s.imageId, s.shareId, s.operationalStatus, s.operationalProgress, s.keepaliveDate, s.expirationDate]),
-    }),
-    refresh,
-  );
-}
+export const sessionsInventory = inventoryOf<KasmSession>(SESSIONS_INVENTORY, (ctx) => ({
+  list: async () => (await ctx.kasm.sessions.list({ priority: 'background' })).kasms,
+  id: (s) => s.kasmId,
+  naturalKeys: (s) => (s.shareId ? [s.shareId] : []),
+  // Status shows state, progress and dates; the rest of a session does not change while it lives.
+  fingerprint: (s) => JSON.stringify([s.kasmId, s.userId, s.imageId, s.shareId, s.operationalStatus, s.operationalProgress, s.keepaliveDate, s.expirationDate]),
+}));
 
 /** Every session Kasm lists, listed now when `refresh`. */
 export async function allSessions(ctx: AdapterContext, refresh: boolean): Promise<KasmSession[]> {
@@ -53,21 +46,12 @@ export async function findSession(ctx: AdapterContext, kasmId: string): Promise<
   let served = servedIds.get(inventory);
   if (!served) servedIds.set(inventory, (served = new Set<string>()));
   let found = inventory.get(kasmId);
-  if (found === undefined && (!served.has(kasmId) || !inventory.isFresh(MISSING_RECHECK_MS))) {
+  if (found === undefined && (!served.has(kasmId) || !inventory.isFresh(SESSION_RECHECK_MS))) {
     await inventory.refresh();
     found = inventory.get(kasmId);
   }
   if (found) served.add(kasmId);
   return found;
-}
-
-/** Records what a call told about a session (a start, a status read), so the next read needs no list. */
-export async function rememberSession(ctx: AdapterContext, session: KasmSession): Promise<void> {
-  if (!observesPerObject(ctx)) (await sessionsInventory(ctx)).upsert(session);
-}
-
-export async function forgetSession(ctx: AdapterContext, kasmId: string): Promise<void> {
-  if (!observesPerObject(ctx)) (await sessionsInventory(ctx)).remove(kasmId);
 }
 
 /** A session Kasm has just accepted, as get_kasms would list it before it runs. */
@@ -91,7 +75,7 @@ interface SessionRecordings {
 /** Sessions whose recordings objects asked for, per connection: the bulk call names only these. */
 const wantedByClient = new WeakMap<KasmClient, Set<string>>();
 
-const perObjectRecordings = new PerObjectReads<KasmRecording[]>((kasm, kasmId, signal) => kasm.sessions.recordings(kasmId, {}, { priority: 'background', signal }));
+const perObjectRecordings = new PerObjectReads<KasmRecording[]>((kasm, kasmId, signal) => kasm.sessions.recordings(kasmId, {}, { priority: 'background', signal }), 1);
 
 /**
  * Recordings of the sessions objects ask about, in one get_sessions_recordings call per connection
@@ -99,7 +83,7 @@ const perObjectRecordings = new PerObjectReads<KasmRecording[]>((kasm, kasmId, s
  * session asked about for the first time is in the next call; a new recording requeues its object.
  */
 export async function recordingsOf(ctx: AdapterContext, kasmId: string): Promise<KasmRecording[]> {
-  if (observesPerObject(ctx)) return perObjectRecordings.get(ctx.kasm, kasmId, { maxAgeMs: ctx.pollIntervalMs, force: false, signal: ctx.signal });
+  if (observesPerObject(ctx)) return perObjectRecordings.get(ctx, kasmId);
   ctx.deps.dependOnKasm(SESSION_RECORDINGS_INVENTORY, kasmId);
   const kasm = ctx.kasm;
   let wanted = wantedByClient.get(kasm);

@@ -4,10 +4,10 @@ import type { KasmSession } from '../../kasm/areas/sessions.js';
 import type { KasmUser } from '../../kasm/areas/users.js';
 import type { ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
-import { forgetIssued, keepIssuedSecret } from './issued-secret.js';
+import { forgetIssued, issuedOwner, keepIssuedSecret } from './issued-secret.js';
 import { sessionSummary } from './kasm-session-observations.js';
 import { absoluteKasmUrl } from './kasm-urls.js';
-import { mayRequest } from './policies.js';
+import { mayRequest } from '../policies.js';
 import { requireKasmUser, requireRunningSession, resolveSessionRef } from './session-targets.js';
 
 interface JoinResolved {
@@ -42,7 +42,7 @@ export const kasmSessionJoinAdapter: ManagedKindAdapter<KasmSessionJoinSpec, Joi
     }
     const session = await requireRunningSession(ctx, { shareId: shareId ?? '' });
     const user = await requireKasmUser(ctx, spec);
-    return { spec, ownerUid: obj.metadata.uid ?? `${ctx.namespace}/${obj.metadata.name}`, session, user };
+    return { spec, ownerUid: issuedOwner(ctx, obj), session, user };
   },
 
   naturalKey: (r) => r.session.shareId ?? r.session.kasmId,

@@ -61,16 +61,14 @@ async function readFrameStats(kasm: KasmClient, key: string, signal: AbortSignal
   }
 }
 
-const frameStatsReads = new PerObjectReads<FrameStatsStatus | null>(readFrameStats);
-
 /** Frame statistics have no list endpoint: each running session is asked at this multiple of the poll interval. */
-export const FRAME_STATS_POLL_FACTOR = 2;
+const FRAME_STATS_POLL_FACTOR = 2;
+
+const frameStatsReads = new PerObjectReads<FrameStatsStatus | null>(readFrameStats, FRAME_STATS_POLL_FACTOR);
 
 /** The session's frame statistics; undefined while no client is connected. */
 export async function frameStatsOf(ctx: AdapterContext, ref: SessionRef): Promise<FrameStatsStatus | undefined> {
-  const maxAgeMs = ctx.pollIntervalMs * FRAME_STATS_POLL_FACTOR;
-  const stats = await frameStatsReads.get(ctx.kasm, `${ref.kasmId}/${ref.userId}`, { maxAgeMs, force: false, signal: ctx.signal });
-  return stats ?? undefined;
+  return (await frameStatsReads.get(ctx, `${ref.kasmId}/${ref.userId}`)) ?? undefined;
 }
 
 /** Recordings shown in status, the newest ones when there are more. */

@@ -14,7 +14,7 @@ import { absoluteKasmUrl } from './kasm-urls.js';
  * Kasm UI, another client) is replaced within one interval.
  */
 
-export const SCREENSHOT_KEY = 'screenshot.jpg';
+const SCREENSHOT_KEY = 'screenshot.jpg';
 
 /** The token is the last segment of the connect path `/#/connect/kasm/<kasm id>/<user id>/<token>`. */
 function tokenOf(kasmUrl: string): string | undefined {

@@ -9,7 +9,7 @@ import { resolveEach } from '../reference-resolver.js';
 import { requireKasmUser, requireRunningSession, resolveSessionRef } from './session-targets.js';
 
 /** Kasm lists permissions per session only: each object reads its session's, at this multiple of the poll interval. */
-export const PERMISSIONS_POLL_FACTOR = 3;
+const PERMISSIONS_POLL_FACTOR = 3;
 
 interface UserAccess {
   userId: string;
@@ -36,13 +36,14 @@ interface PermissionObserved {
 const toKasm = (access: SessionAccessSpec): SessionAccess => (access === 'frozen' ? '' : access);
 const show = (access: string | undefined): string => (access === undefined ? '(none)' : access === '' ? 'frozen' : access);
 
-const permissionReads = new PerObjectReads<KasmSessionPermission[]>((kasm, kasmId, signal) =>
-  kasm.sessionPermissions.get(kasmId, { priority: 'background', signal }),
+const permissionReads = new PerObjectReads<KasmSessionPermission[]>(
+  (kasm, kasmId, signal) => kasm.sessionPermissions.get(kasmId, { priority: 'background', signal }),
+  PERMISSIONS_POLL_FACTOR,
 );
 
 async function readPermissions(ctx: AdapterContext, kasmId: string, force: boolean): Promise<Observation<PermissionObserved> | undefined> {
   try {
-    const permissions = await permissionReads.get(ctx.kasm, kasmId, { maxAgeMs: ctx.pollIntervalMs * PERMISSIONS_POLL_FACTOR, force, signal: ctx.signal });
+    const permissions = await permissionReads.get(ctx, kasmId, force);
     return { observed: { kasmId, permissions }, externalId: kasmId };
   } catch (err) {
     if (err instanceof KasmNotFoundError) return undefined;

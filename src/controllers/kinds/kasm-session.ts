@@ -5,16 +5,16 @@ import type { KasmSession, KasmSessionStatus } from '../../kasm/areas/sessions.j
 import { normalizeKasmId, tryNormalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation, SyncOutcome } from '../managed-kind.js';
 import type { OwnedOutput } from '../owned-outputs.js';
-import { InvalidSpecError, ReferenceNotReadyError } from '../reconcile-errors.js';
+import { InvalidSpecError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
-import { forgetIssued } from './issued-secret.js';
-import { IMAGES_INVENTORY, imagesInventory, observesPerObject } from './kasm-inventories.js';
-import { SESSIONS_INVENTORY, allSessions, findSession, forgetSession, recordingsOf, rememberSession, requestedSession } from './kasm-session-inventory.js';
+import { forgetIssued, issuedOwner } from './issued-secret.js';
+import { findImage, forgetIn, rememberIn, requireInKasm } from './kasm-inventories.js';
+import { SESSIONS_INVENTORY, allSessions, findSession, recordingsOf, requestedSession, sessionsInventory } from './kasm-session-inventory.js';
 import { keepSessionAlive } from './kasm-session-keepalive.js';
 import { frameStatsOf, recordingsStatus, sessionAtProvider } from './kasm-session-observations.js';
 import { connectionSecret, screenshot } from './kasm-session-outputs.js';
 import { phaseOf, readSessionStatus, sessionGoneOrStopped, startingMessage, startingPollMs, type Phase } from './kasm-session-phase.js';
-import { mayRequest } from './policies.js';
+import { allows, mayRequest } from '../policies.js';
 import { requireKasmUser } from './session-targets.js';
 
 /**
@@ -41,12 +41,7 @@ const observation = (session: KasmSession): Observation<KasmSession> => ({ obser
 
 async function requireImage(ctx: AdapterContext, spec: KasmSessionSpec): Promise<KasmImage> {
   const imageId = normalizeKasmId(spec.imageRef ? resolveManagedRef(ctx, 'KasmImage', spec.imageRef.name) : (spec.imageId ?? ''));
-  ctx.deps.dependOnKasm(IMAGES_INVENTORY, imageId);
-  const image = observesPerObject(ctx)
-    ? (await ctx.kasm.images.list({ priority: 'background', signal: ctx.signal })).find((i) => i.imageId === imageId)
-    : (await imagesInventory(ctx)).get(imageId);
-  if (!image) throw new ReferenceNotReadyError('Kasm image', imageId, 'does not exist in Kasm');
-  return image;
+  return requireInKasm(await findImage(ctx, imageId), 'Kasm image', imageId);
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -59,7 +54,7 @@ function newest(sessions: readonly KasmSession[]): KasmSession | undefined {
 
 /** A call found the session gone: drop it from the list so the next reconcile decides (recreate or report). */
 async function missing(ctx: AdapterContext, kasmId: string): Promise<SyncOutcome> {
-  await forgetSession(ctx, kasmId);
+  await forgetIn(ctx, sessionsInventory, kasmId);
   return { notReady: { reason: 'SessionMissing', message: `Kasm no longer knows session ${kasmId}; checking the session list` }, requeueAfterMs: startingPollMs(ctx.pollIntervalMs) };
 }
 
@@ -102,13 +97,13 @@ export const kasmSessionAdapter: ManagedKindAdapter<KasmSessionSpec, SessionReso
     const policies = spec.managementPolicies;
     return {
       spec,
-      ownerUid: obj.metadata.uid ?? `${ctx.namespace}/${obj.metadata.name}`,
+      ownerUid: issuedOwner(ctx, obj),
       userId: user.userId,
       username: user.username,
       imageId: image.imageId,
       imageName: image.friendlyName ?? image.name,
       mayIssue: mayRequest(policies),
-      mayUpdate: policies.includes('*') || policies.includes('Update'),
+      mayUpdate: allows(policies, 'Update'),
     };
   },
 
@@ -145,7 +140,7 @@ export const kasmSessionAdapter: ManagedKindAdapter<KasmSessionSpec, SessionReso
     );
     // The reply's URL and token are dropped: get_kasm_status issues the ones that work once it runs.
     const session = requestedSession(reply, resolved.imageId, spec.persistentProfileMode);
-    await rememberSession(ctx, session);
+    await rememberIn(ctx, sessionsInventory, session);
     return observation(session);
   },
 
@@ -163,11 +158,10 @@ export const kasmSessionAdapter: ManagedKindAdapter<KasmSessionSpec, SessionReso
     forgetIssued(ctx, resolved?.ownerUid);
     const kasmId = normalizeKasmId(current.externalId);
     // With its references gone the reconciler passes no observation: the owner comes from the session list.
-    const observed: KasmSession | undefined = current.observed;
-    const owner = observed?.userId ?? (await findSession(ctx, kasmId))?.userId;
+    const owner = current.observed?.userId ?? (await findSession(ctx, kasmId))?.userId;
     if (owner === undefined) return;
     await ctx.kasm.sessions.destroy({ kasmId, userId: owner }, { signal: ctx.signal });
-    await forgetSession(ctx, kasmId);
+    await forgetIn(ctx, sessionsInventory, kasmId);
   },
 
   diff(resolved, session) {
@@ -210,7 +204,7 @@ export const kasmSessionAdapter: ManagedKindAdapter<KasmSessionSpec, SessionReso
         fresh = read.reply;
         session = read.reply.kasm;
         phase = 'running';
-        await rememberSession(ctx, session);
+        await rememberIn(ctx, sessionsInventory, session);
       } else if (read.kind === 'starting') {
         session = read.session;
       } else {
@@ -234,7 +228,7 @@ export const kasmSessionAdapter: ManagedKindAdapter<KasmSessionSpec, SessionReso
         });
         if (secret.read) {
           session = secret.read.kasm;
-          await rememberSession(ctx, session);
+          await rememberIn(ctx, sessionsInventory, session);
         }
         out.add(secret);
       }

@@ -8,18 +8,18 @@ import { InvalidSpecError, ReferenceNotReadyError } from '../reconcile-errors.js
 import { resolveManagedRef } from '../reference-resolver.js';
 import {
   absentWhenNotFound,
+  findImage,
   forgetIn,
-  IMAGES_INVENTORY,
-  imagesInventory,
   inventoryOf,
   observesPerObject,
   rememberIn,
+  requireInKasm,
   ZONES_INVENTORY,
   zonesInventory,
 } from './kasm-inventories.js';
 
 /** Every staging config of a connection (get_staging_configs), keyed by zone + image. */
-export const STAGING_CONFIGS_INVENTORY = 'staging-configs';
+const STAGING_CONFIGS_INVENTORY = 'staging-configs';
 
 /** Hours Kasm stores as a float: values this close are the same expiration. */
 const HOURS_TOLERANCE = 1e-6;
@@ -41,7 +41,7 @@ const keyOf = (s: KasmStagingConfig): string | undefined => (s.zoneId !== null &
 
 const show = (v: string | number | boolean | null | undefined): string => (v === null || v === undefined ? '' : String(v));
 
-export const stagingConfigsInventory = inventoryOf<KasmStagingConfig>(STAGING_CONFIGS_INVENTORY, (ctx) => ({
+const stagingConfigsInventory = inventoryOf<KasmStagingConfig>(STAGING_CONFIGS_INVENTORY, (ctx) => ({
   list: () => ctx.kasm.stagingConfigs.list({ priority: 'background' }),
   id: (s) => s.stagingConfigId,
   naturalKeys: (s) => [keyOf(s)].filter((k): k is string => k !== undefined),
@@ -73,10 +73,7 @@ async function resolveZone(ctx: AdapterContext, spec: KasmStagingConfigSpec): Pr
 async function resolveImage(ctx: AdapterContext, spec: KasmStagingConfigSpec): Promise<string> {
   if (spec.imageRef) return resolveManagedRef(ctx, 'KasmImage', spec.imageRef.name);
   const imageId = normalizeKasmId(spec.imageId ?? '', { field: 'spec.imageId' });
-  if (!observesPerObject(ctx)) {
-    ctx.deps.dependOnKasm(IMAGES_INVENTORY, imageId);
-    if ((await imagesInventory(ctx)).get(imageId) === undefined) throw new ReferenceNotReadyError('Kasm image', imageId, 'does not exist in Kasm');
-  }
+  if (!observesPerObject(ctx)) requireInKasm(await findImage(ctx, imageId), 'Kasm image', imageId);
   return imageId;
 }
 
@@ -133,8 +130,7 @@ export const kasmStagingConfigAdapter: ManagedKindAdapter<KasmStagingConfigSpec,
 
   naturalKey: (resolved) => poolKey(resolved.zoneId, resolved.imageId),
 
-  async observe(ctx, { externalId, naturalKey, byNaturalKey, refresh }) {
-    const id = externalId === undefined ? undefined : normalizeKasmId(externalId);
+  async observe(ctx, { externalId: id, naturalKey, byNaturalKey, refresh }) {
     if (observesPerObject(ctx)) {
       const staging = await readPerObject(ctx, id, byNaturalKey ? naturalKey : undefined);
       return staging ? observeStaging(ctx, staging) : undefined;

@@ -4,17 +4,17 @@ import { KasmBusinessError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { PerObjectReads } from '../per-object-reads.js';
-import { DeleteBlockedError, ReferenceNotReadyError } from '../reconcile-errors.js';
+import { DeleteBlockedError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
 import {
-  GROUPS_INVENTORY,
   USERS_INVENTORY,
-  forgetUser,
+  findGroup,
+  findUser,
+  forgetIn,
   groupsInventory,
   observesPerObject,
-  readGroupPerObject,
-  readUserPerObject,
-  rememberUser,
+  rememberIn,
+  requireInKasm,
   usersInventory,
 } from './kasm-inventories.js';
 
@@ -51,18 +51,17 @@ const ATTRIBUTE_FIELDS: Record<keyof KasmUserAttributes, keyof KasmAttributes> =
   autoLoginKasm: 'autoLoginKasm',
 };
 
-const attributesReads = new PerObjectReads<KasmAttributes>((kasm, userId, signal) => kasm.users.getAttributes(userId, { priority: 'background', signal }));
-
-function readAttributes(ctx: AdapterContext, userId: string, force: boolean): Promise<KasmAttributes> {
-  return attributesReads.get(ctx.kasm, userId, { maxAgeMs: ctx.pollIntervalMs * ATTRIBUTES_POLL_FACTOR, force, signal: ctx.signal });
-}
+const attributesReads = new PerObjectReads<KasmAttributes>(
+  (kasm, userId, signal) => kasm.users.getAttributes(userId, { priority: 'background', signal }),
+  ATTRIBUTES_POLL_FACTOR,
+);
 
 const managesAttributes = (spec: KasmUserSpec): boolean => Object.values(spec.attributes ?? {}).some((v: unknown) => v !== undefined);
 
 async function observeUser(ctx: AdapterContext, spec: KasmUserSpec, user: KasmUser, forceAttributes = false): Promise<Observation<UserObserved>> {
   ctx.deps.dependOnKasm(USERS_INVENTORY, user.userId);
   const observed: UserObserved = { user };
-  if (managesAttributes(spec)) observed.attributes = await readAttributes(ctx, user.userId, forceAttributes);
+  if (managesAttributes(spec)) observed.attributes = await attributesReads.get(ctx, user.userId, forceAttributes);
   return { observed, externalId: user.userId };
 }
 
@@ -92,7 +91,7 @@ async function applyGroups(ctx: AdapterContext, resolved: UserResolved, user: Ka
       ...add.map((groupId) => ({ groupId, name: groups?.get(groupId)?.name ?? null })),
     ],
   };
-  await rememberUser(ctx, updated);
+  await rememberIn(ctx, usersInventory, updated);
   return updated;
 }
 
@@ -127,12 +126,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
     for (const entry of spec.groups ?? []) {
       if (entry.groupRef) resolved.groupIds.push(resolveManagedRef(ctx, 'KasmGroup', entry.groupRef.name));
       else if (entry.groupId) resolved.groupIds.push(normalizeKasmId(entry.groupId));
-      else if (entry.name !== undefined) {
-        ctx.deps.dependOnKasm(GROUPS_INVENTORY, entry.name);
-        const group = observesPerObject(ctx) ? await readGroupPerObject(ctx, { name: entry.name }) : (await groupsInventory(ctx)).findByNaturalKey(entry.name);
-        if (!group) throw new ReferenceNotReadyError('Kasm group', entry.name, 'does not exist in Kasm');
-        resolved.groupIds.push(group.groupId);
-      }
+      else if (entry.name !== undefined) resolved.groupIds.push(requireInKasm(await findGroup(ctx, { name: entry.name }), 'Kasm group', entry.name).groupId);
     }
     return resolved;
   },
@@ -140,14 +134,9 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
   naturalKey: (resolved) => resolved.spec.username.toLowerCase(),
 
   async observe(ctx, { externalId, naturalKey, byNaturalKey, resolved, refresh }) {
-    if (observesPerObject(ctx)) {
-      const by = externalId !== undefined ? { userId: normalizeKasmId(externalId) } : byNaturalKey ? { username: resolved.spec.username } : undefined;
-      const found = by ? await readUserPerObject(ctx, by) : undefined;
-      return found ? observeUser(ctx, resolved.spec, found) : undefined;
-    }
-    const inv = await usersInventory(ctx, refresh);
     ctx.deps.dependOnKasm(USERS_INVENTORY, naturalKey);
-    const user = externalId !== undefined ? inv.get(normalizeKasmId(externalId)) : byNaturalKey ? inv.findByNaturalKey(naturalKey) : undefined;
+    const by = externalId !== undefined ? { userId: externalId } : byNaturalKey ? { username: resolved.spec.username } : undefined;
+    const user = by && (await findUser(ctx, by, refresh));
     return user ? observeUser(ctx, resolved.spec, user) : undefined;
   },
 
@@ -161,7 +150,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
       },
       { signal: ctx.signal },
     );
-    await rememberUser(ctx, user);
+    await rememberIn(ctx, usersInventory, user);
     user = await applyGroups(ctx, resolved, user);
     await applyAttributes(ctx, spec, user.userId, undefined);
     return observeUser(ctx, spec, user, true);
@@ -176,7 +165,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
     if (fields.has('password') && resolved.password) changes.password = resolved.password.value;
     if (Object.keys(changes).length > 0) {
       user = await ctx.kasm.users.update(user.userId, changes, { signal: ctx.signal });
-      await rememberUser(ctx, user);
+      await rememberIn(ctx, usersInventory, user);
     }
     if (fields.has('groups')) user = await applyGroups(ctx, resolved, user);
     const attributesChanged = [...fields].some((f) => f.startsWith('attributes.'));
@@ -193,7 +182,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
       }
       throw err;
     }
-    await forgetUser(ctx, normalizeKasmId(current.externalId));
+    await forgetIn(ctx, usersInventory, current.externalId);
   },
 
   diff(resolved, { user, attributes }, status) {

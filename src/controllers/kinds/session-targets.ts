@@ -4,8 +4,8 @@ import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { resolveManagedRef } from '../reference-resolver.js';
-import { observesPerObject, readUserPerObject, USERS_INVENTORY, usersInventory } from './kasm-inventories.js';
-import { allSessions, SESSIONS_INVENTORY, sessionsInventory } from './kasm-session-inventory.js';
+import { findUser, observesPerObject, requireInKasm } from './kasm-inventories.js';
+import { allSessions, SESSION_RECHECK_MS, SESSIONS_INVENTORY, sessionsInventory } from './kasm-session-inventory.js';
 
 /**
  * What the kinds acting on a session (KasmSessionPermission, KasmSessionJoin, KasmExec) and on a
@@ -14,8 +14,6 @@ import { allSessions, SESSIONS_INVENTORY, sessionsInventory } from './kasm-sessi
  * interval; get_kasm_status is never used, it rotates the owner's session token).
  */
 const RUNNING = 'running';
-/** A snapshot older than this is listed again before a session is reported as not running. */
-const RECHECK_MS = 1_000;
 
 /** The identity of a session as a KasmSession reports it (design contract between the session kinds). */
 export interface SessionTarget {
@@ -56,7 +54,7 @@ export async function requireRunningSession(ctx: AdapterContext, by: { kasmId: s
     const inventory = await sessionsInventory(ctx);
     session = running(inventory.all());
     // A session just reported running (a KasmSession turning Ready) may postdate the snapshot.
-    if (session === undefined && !inventory.isFresh(RECHECK_MS)) {
+    if (session === undefined && !inventory.isFresh(SESSION_RECHECK_MS)) {
       await inventory.refresh();
       session = running(inventory.all());
     }
@@ -70,8 +68,5 @@ export async function requireRunningSession(ctx: AdapterContext, by: { kasmId: s
 /** The Kasm user named by `userRef` (a KasmUser, once Ready) or `userId`; waits while Kasm does not have it. */
 export async function requireKasmUser(ctx: AdapterContext, ref: { userRef?: { name: string } | undefined; userId?: string | undefined }): Promise<KasmUser> {
   const userId = ref.userRef ? resolveManagedRef(ctx, 'KasmUser', ref.userRef.name) : normalizeKasmId(ref.userId ?? '');
-  ctx.deps.dependOnKasm(USERS_INVENTORY, userId);
-  const user = observesPerObject(ctx) ? await readUserPerObject(ctx, { userId }) : (await usersInventory(ctx)).get(userId);
-  if (!user) throw new ReferenceNotReadyError('Kasm user', userId, 'does not exist in Kasm');
-  return user;
+  return requireInKasm(await findUser(ctx, { userId }), 'Kasm user', userId);
 }
