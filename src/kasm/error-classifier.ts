@@ -35,6 +35,9 @@ export interface HttpReply {
   body: Uint8Array;
 }
 
+/** Stateless without `stream`, so one serves every reply. */
+const utf8 = new TextDecoder();
+
 /** Longest piece of Kasm text kept in a message; error pages can be huge. */
 const maxKasmTextLength = 300;
 
@@ -99,7 +102,7 @@ function errorMessageOf(value: unknown): string | undefined {
   return undefined;
 }
 
-export function permissionError(ctx: ClassifyContext, status: number, kasmMessage?: string): KasmPermissionError {
+function permissionError(ctx: ClassifyContext, status: number, kasmMessage?: string): KasmPermissionError {
   const needs = ctx.endpoint.permissions.length > 0 ? ctx.endpoint.permissions.join(', ') : 'not recorded for this endpoint';
   const said = kasmMessage !== undefined && !/^unauthori[sz]ed\.?$/i.test(kasmMessage.trim()) ? `; Kasm said: ${kasmText(ctx, kasmMessage)}` : '';
   return new KasmPermissionError(`Kasm API key lacks permission for ${ctx.endpoint.name} (needs: ${needs})${said}`, {
@@ -156,10 +159,17 @@ export function errorFromKasmMessage(ctx: ClassifyContext, status: number, messa
   return new KasmBusinessError(`Kasm ${endpoint}: ${text}`, { ...fields, kasmMessage: scrubSecrets(message, ctx.secrets), retryable });
 }
 
+/** The statuses below 500 that decide the error whatever the body says. */
+const errorStatuses: ReadonlySet<number> = new Set([401, 403, 404, 409, 429]);
+
 /** Errors decided by the status code alone; undefined for 2xx and the 4xx codes that need the body. */
 function errorFromStatus(ctx: ClassifyContext, reply: HttpReply, text: string): KasmError | undefined {
   const endpoint = ctx.endpoint.name;
   const { status } = reply;
+  if (status < 500 && !errorStatuses.has(status)) {
+    // Most replies: the caller parses the body once, not here as well.
+    return undefined;
+  }
   const parsed = tryParseJson(text);
   const kasmMessage = parsed.ok ? errorMessageOf(parsed.value) : undefined;
   const said = kasmMessage === undefined ? '' : `: ${kasmText(ctx, kasmMessage)}`;
@@ -197,7 +207,7 @@ export function classifyJsonReply<Res extends z.ZodType>(
   reply: HttpReply,
 ): z.output<Res> {
   const endpoint = ctx.endpoint.name;
-  const text = new TextDecoder().decode(reply.body);
+  const text = utf8.decode(reply.body);
   const byStatus = errorFromStatus(ctx, reply, text);
   if (byStatus !== undefined) {
     throw byStatus;
@@ -248,7 +258,7 @@ export function classifyBinaryReply(ctx: ClassifyContext, reply: HttpReply): Bin
   if (reply.status >= 200 && reply.status < 300 && /^image\//i.test(contentType.trim())) {
     return { contentType: contentType.split(';', 1)[0]?.trim() ?? contentType, body: reply.body };
   }
-  const text = new TextDecoder().decode(reply.body);
+  const text = utf8.decode(reply.body);
   const byStatus = errorFromStatus(ctx, reply, text);
   if (byStatus !== undefined) {
     throw byStatus;

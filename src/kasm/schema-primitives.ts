@@ -181,7 +181,7 @@ export const kasmBoolean = z.union([z.boolean(), z.string(), z.number()]).transf
 });
 
 /** Makes a reply field optional: missing and null become null. */
-export function orNull<T extends z.ZodType>(schema: T) {
+function orNull<T extends z.ZodType>(schema: T) {
   return schema.nullish().transform((value): z.output<T> | null => value ?? null);
 }
 

@@ -76,7 +76,7 @@ const breakerSchema = z
     path: ['maxOpenMs'],
   });
 
-export const kasmTransportOptionsSchema = z.strictObject({
+const kasmTransportOptionsSchema = z.strictObject({
   /** Connection label for logs and metrics. */
   name: z.string().trim().min(1, 'must not be empty').max(200).default('default'),
   baseUrl: baseUrlSchema,

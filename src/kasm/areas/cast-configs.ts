@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { CallOptions, KasmCaller } from '../endpoint.js';
-import { defineEndpoint } from '../endpoint.js';
+import type { CallOptions } from '../endpoint.js';
 import {
   kasmId,
   kasmTimestamp,
@@ -11,7 +10,8 @@ import {
   nullableKasmId,
   nullableString,
 } from '../schema-primitives.js';
-import { camelKeys, snakeKeys } from './key-case.js';
+import { crudKind } from './crud.js';
+import { camelKeys } from './key-case.js';
 import { requireFound } from './not-found.js';
 
 /** Cast configs: public links (`/#/cast/<key>`) that launch a workspace, optionally for anonymous users. */
@@ -58,7 +58,7 @@ export const kasmCastConfigSchema = z
 export type KasmCastConfig = z.output<typeof kasmCastConfigSchema>;
 
 const optionalFlag = z.boolean().optional();
-const castConfigFields = {
+const createFields = z.object({
   castingConfigName: z.string().trim().min(1, 'must not be empty'),
   /** The URL slug users open: https://<kasm>/#/cast/<key>. */
   key: z
@@ -96,104 +96,30 @@ const castConfigFields = {
   kasmAudioDefaultOn: optionalFlag,
   kasmImeModeDefaultOn: optionalFlag,
   validUntil: kasmTimestampInput.nullable().optional(),
-};
+});
 
-const createRequest = z
-  .object(castConfigFields)
-  .transform((config) => ({ target_cast_config: snakeKeys(config) }));
-export type CreateCastConfigInput = z.input<typeof createRequest>;
+export type CreateCastConfigInput = z.input<typeof createFields>;
+const changeFields = createFields.partial();
+export type UpdateCastConfigChanges = z.input<typeof changeFields>;
 
-const updateRequest = z
-  .object({
-    castConfigId: kasmId,
-    ...castConfigFields,
-    castingConfigName: castConfigFields.castingConfigName.optional(),
-    key: castConfigFields.key.optional(),
-  })
-  .transform((config) => ({ target_cast_config: snakeKeys(config) }));
-export type UpdateCastConfigChanges = Omit<z.input<typeof updateRequest>, 'castConfigId'>;
+const castConfigs = crudKind({
+  kind: 'cast_config',
+  record: kasmCastConfigSchema,
+  create: createFields,
+  update: changeFields,
+  permissions: { view: ['Casting View'], modify: ['Casting Modify'] },
+});
 
-const targetCastConfig = z
-  .object({ castConfigId: kasmId })
-  .transform(({ castConfigId }) => ({ target_cast_config: { cast_config_id: castConfigId } }));
+export const castConfigsEndpoints = castConfigs.endpoints;
 
-const castConfigReply = z.object({ cast_config: kasmCastConfigSchema });
-
-export const castConfigsEndpoints = {
-  createCastConfig: defineEndpoint({
-    name: 'create_cast_config',
-    path: '/api/public/create_cast_config',
-    kind: 'write',
-    permissions: ['Casting Modify'],
-    request: createRequest,
-    response: castConfigReply,
-  }),
-  updateCastConfig: defineEndpoint({
-    name: 'update_cast_config',
-    path: '/api/public/update_cast_config',
-    kind: 'write',
-    permissions: ['Casting Modify'],
-    request: updateRequest,
-    response: z.object({ cast_config: kasmCastConfigSchema.optional() }),
-  }),
-  getCastConfigs: defineEndpoint({
-    name: 'get_cast_configs',
-    path: '/api/public/get_cast_configs',
-    kind: 'read',
-    permissions: ['Casting View'],
-    request: z.object({}),
-    response: z.object({ cast_configs: listOf(kasmCastConfigSchema) }),
-  }),
-  getCastConfig: defineEndpoint({
-    name: 'get_cast_config',
-    path: '/api/public/get_cast_config',
-    kind: 'read',
-    permissions: ['Casting View'],
-    request: targetCastConfig,
-    response: castConfigReply,
-  }),
-  deleteCastConfig: defineEndpoint({
-    name: 'delete_cast_config',
-    path: '/api/public/delete_cast_config',
-    kind: 'write',
-    permissions: ['Casting Modify'],
-    request: targetCastConfig,
-    response: z.object({}),
-  }),
-};
-
-export class CastConfigsApi {
-  readonly #caller: KasmCaller;
-
-  constructor(caller: KasmCaller) {
-    this.#caller = caller;
+export class CastConfigsApi extends castConfigs.Api {
+  async list(options?: CallOptions): Promise<KasmCastConfig[]> {
+    return this.listWhere({}, options);
   }
 
   /** The key is unique: a taken key is a KasmConflictError. */
-  async create(input: CreateCastConfigInput, options?: CallOptions): Promise<KasmCastConfig> {
-    return (await this.#caller.call(castConfigsEndpoints.createCastConfig, input, options)).cast_config;
-  }
-
-  async get(castConfigId: string, options?: CallOptions): Promise<KasmCastConfig> {
-    return (await this.#caller.call(castConfigsEndpoints.getCastConfig, { castConfigId }, options)).cast_config;
-  }
-
   async getByKey(key: string, options?: CallOptions): Promise<KasmCastConfig> {
     const configs = await this.list(options);
     return requireFound(configs.find((config) => config.key === key), 'Cast config', castConfigsEndpoints.getCastConfigs.name);
-  }
-
-  async list(options?: CallOptions): Promise<KasmCastConfig[]> {
-    return (await this.#caller.call(castConfigsEndpoints.getCastConfigs, {}, options)).cast_configs;
-  }
-
-  /** Changes only the fields given. */
-  async update(castConfigId: string, changes: UpdateCastConfigChanges, options?: CallOptions): Promise<KasmCastConfig> {
-    const reply = await this.#caller.call(castConfigsEndpoints.updateCastConfig, { ...changes, castConfigId }, options);
-    return reply.cast_config ?? this.get(castConfigId, options);
-  }
-
-  async delete(castConfigId: string, options?: CallOptions): Promise<void> {
-    await this.#caller.call(castConfigsEndpoints.deleteCastConfig, { castConfigId }, options);
   }
 }

@@ -16,8 +16,22 @@ export type CamelKeys<T> = { [K in keyof T as K extends string ? SnakeToCamel<K>
 /** Snake-cased keys; keys whose value is undefined are dropped, so partial updates send only what changes. */
 export type SnakeKeys<T> = { [K in keyof T as K extends string ? CamelToSnake<K> : K]: Exclude<T[K], undefined> };
 
+/**
+ * Every object of a list reply repeats the same keys (10,000 users, 15 keys each), so each key is
+ * converted once. The keys are the reply schemas' own, so the cache stays small; the cap is a guard.
+ */
+const camelCache = new Map<string, string>();
+const camelCacheCap = 10_000;
+
 export function snakeToCamel(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+  let camel = camelCache.get(key);
+  if (camel === undefined) {
+    camel = key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+    if (camelCache.size < camelCacheCap) {
+      camelCache.set(key, camel);
+    }
+  }
+  return camel;
 }
 
 export function camelToSnake(key: string): string {

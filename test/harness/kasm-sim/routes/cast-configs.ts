@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { definedFields } from '../defined-fields.js';
 import { newId } from '../ids.js';
 import { idField, isObject, parse, parseWrapped } from '../payload.js';
-import type { Payload } from '../payload.js';
 import { castConfigFieldsSchema } from '../records.js';
 import type { CastConfigFields, CastConfigRecord } from '../records.js';
 import { BusinessFailure, ServerCrash } from '../route-errors.js';
-import { json, publicPath } from '../route.js';
 import type { SimRoute } from '../route.js';
 import type { SimState } from '../state.js';
-import { requireGroup, requireImage, requireRecord } from './lookups.js';
+import { crudRoutes } from './crud.js';
+import type { CrudKind } from './crud.js';
+import { requireGroup, requireImage } from './lookups.js';
 
 /** Cast configs: links that launch a session (https://<server>/#/cast/<key>). Keys are unique. */
 const CAST_DEFAULTS: Omit<CastConfigFields, 'casting_config_name' | 'key'> = {
@@ -46,17 +46,13 @@ const CAST_DEFAULTS: Omit<CastConfigFields, 'casting_config_name' | 'key'> = {
 };
 
 const createSchema = castConfigFieldsSchema.partial().required({ casting_config_name: true, key: true });
-const updateSchema = castConfigFieldsSchema.partial().extend({ cast_config_id: idField });
+const updateSchema = castConfigFieldsSchema.partial();
 const castRef = z.object({ cast_config_id: idField });
 
-function castView(state: SimState, cast: CastConfigRecord): Record<string, unknown> {
-  const image = cast.image_id === null ? undefined : state.images.get(cast.image_id);
-  const group = cast.group_id === null ? undefined : state.groups.get(cast.group_id);
-  return {
-    ...cast,
-    image_friendly_name: image?.friendly_name ?? null,
-    group_name: group?.name ?? null,
-  };
+function checkKeyFree(state: SimState, key: string): void {
+  if (state.findCastConfigByKey(key) !== undefined) {
+    throw new BusinessFailure('Cast key already exists');
+  }
 }
 
 function checkReferences(state: SimState, fields: Partial<CastConfigFields>): void {
@@ -64,85 +60,46 @@ function checkReferences(state: SimState, fields: Partial<CastConfigFields>): vo
   if (typeof fields.group_id === 'string') requireGroup(state, fields.group_id);
 }
 
-/** The id from `target_cast_config`, or (tolerated) from the top level. */
-function castIdOf(payload: Payload): string {
-  if (isObject(payload['target_cast_config'])) {
-    return parseWrapped(payload, 'target_cast_config', castRef).cast_config_id;
-  }
-  if (payload['cast_config_id'] !== undefined) {
-    return parse(castRef, payload).cast_config_id;
-  }
-  throw new ServerCrash("KeyError: 'target_cast_config'");
-}
+const castConfigs: CrudKind<CastConfigRecord> = {
+  kind: 'cast_config',
+  thing: 'Cast config',
+  permissions: { view: ['Casting View'], modify: ['Casting Modify'] },
+  records: (state) => state.castConfigs,
+  create(state, target) {
+    const fields = parse(createSchema, target, 'target_cast_config');
+    checkKeyFree(state, fields.key);
+    checkReferences(state, fields);
+    return state.addCastConfig({
+      ...CAST_DEFAULTS,
+      ...definedFields(fields),
+      casting_config_name: fields.casting_config_name,
+      key: fields.key,
+      cast_config_id: newId(),
+    });
+  },
+  update(state, cast, target) {
+    const { key, ...fields } = parse(updateSchema, target, 'target_cast_config');
+    if (key !== undefined && key !== cast.key) checkKeyFree(state, key);
+    checkReferences(state, fields);
+    Object.assign(cast, definedFields(fields));
+    if (key !== undefined) state.rekeyCastConfig(cast.cast_config_id, key);
+  },
+  remove: (state, id) => void state.deleteCastConfig(id),
+  view(cast, state) {
+    const image = cast.image_id === null ? undefined : state.images.get(cast.image_id);
+    const group = cast.group_id === null ? undefined : state.groups.get(cast.group_id);
+    return { ...cast, image_friendly_name: image?.friendly_name ?? null, group_name: group?.name ?? null };
+  },
+  /** The id from `target_cast_config`, or (tolerated) from the top level. */
+  idOf(payload) {
+    if (isObject(payload['target_cast_config'])) {
+      return parseWrapped(payload, 'target_cast_config', castRef).cast_config_id;
+    }
+    if (payload['cast_config_id'] !== undefined) {
+      return parse(castRef, payload).cast_config_id;
+    }
+    throw new ServerCrash("KeyError: 'target_cast_config'");
+  },
+};
 
-export const castConfigRoutes: readonly SimRoute[] = [
-  {
-    name: 'get_cast_configs',
-    path: publicPath('get_cast_configs'),
-    permissions: ['Casting View'],
-    write: false,
-    handle({ state }) {
-      return json({ cast_configs: [...state.castConfigs.values()].map((cast) => castView(state, cast)) });
-    },
-  },
-  {
-    name: 'get_cast_config',
-    path: publicPath('get_cast_config'),
-    permissions: ['Casting View'],
-    write: false,
-    handle({ payload, state }) {
-      const cast = requireRecord(state.castConfigs, castIdOf(payload), 'Cast config');
-      return json({ cast_config: castView(state, cast) });
-    },
-  },
-  {
-    name: 'create_cast_config',
-    path: publicPath('create_cast_config'),
-    permissions: ['Casting Modify'],
-    write: true,
-    handle({ payload, state }) {
-      const fields = parseWrapped(payload, 'target_cast_config', createSchema);
-      if (state.findCastConfigByKey(fields.key) !== undefined) {
-        throw new BusinessFailure('Cast key already exists');
-      }
-      checkReferences(state, fields);
-      const cast = state.addCastConfig({
-        ...CAST_DEFAULTS,
-        ...definedFields(fields),
-        casting_config_name: fields.casting_config_name,
-        key: fields.key,
-        cast_config_id: newId(),
-      });
-      return json({ cast_config: castView(state, cast) });
-    },
-  },
-  {
-    name: 'update_cast_config',
-    path: publicPath('update_cast_config'),
-    permissions: ['Casting Modify'],
-    write: true,
-    handle({ payload, state }) {
-      const { cast_config_id, key, ...fields } = parseWrapped(payload, 'target_cast_config', updateSchema);
-      const cast = requireRecord(state.castConfigs, cast_config_id, 'Cast config');
-      if (key !== undefined && key !== cast.key && state.findCastConfigByKey(key) !== undefined) {
-        throw new BusinessFailure('Cast key already exists');
-      }
-      checkReferences(state, fields);
-      Object.assign(cast, definedFields(fields));
-      if (key !== undefined) state.rekeyCastConfig(cast_config_id, key);
-      return json({ cast_config: castView(state, cast) });
-    },
-  },
-  {
-    name: 'delete_cast_config',
-    path: publicPath('delete_cast_config'),
-    permissions: ['Casting Modify'],
-    write: true,
-    handle({ payload, state }) {
-      const castId = castIdOf(payload);
-      requireRecord(state.castConfigs, castId, 'Cast config');
-      state.deleteCastConfig(castId);
-      return json({});
-    },
-  },
-];
+export const castConfigRoutes: readonly SimRoute[] = crudRoutes(castConfigs);

@@ -1,8 +1,6 @@
-import { z } from 'zod';
 import { definedFields } from '../defined-fields.js';
-import { newId, normaliseId } from '../ids.js';
-import { idField, isObject, parse, parseWrapped, wrapper } from '../payload.js';
-import type { Payload } from '../payload.js';
+import { newId } from '../ids.js';
+import { parse } from '../payload.js';
 import {
   egressCredentialFieldsSchema,
   egressGatewayFieldsSchema,
@@ -17,117 +15,26 @@ import type {
   EgressProviderRecord,
 } from '../records.js';
 import { BusinessFailure } from '../route-errors.js';
-import { json, publicPath } from '../route.js';
 import type { SimRoute } from '../route.js';
 import type { SimState } from '../state.js';
+import { crudRoutes } from './crud.js';
+import type { CrudKind } from './crud.js';
 import { requireGroup, requireImage, requireRecord, requireUser } from './lookups.js';
 
 /**
  * Egress providers, gateways, credentials and provider mappings under their classic verb names
- * (create_/update_/delete_/get_<kind>, get_<kind>s). Every kind uses a `target_<kind>` wrapper and
- * answers `{"<kind>": ...}` or `{"<kind>s": [...]}`. Credential passwords are write-only.
+ * (see crud.ts). Credential passwords are write-only.
  */
-interface EgressKind<R> {
-  /** e.g. egress_provider */
-  readonly kind: string;
-  readonly idKey: string;
-  /** e.g. "Egress provider", for "<thing> not found". */
-  readonly thing: string;
-  records(state: SimState): ReadonlyMap<string, R>;
-  create(state: SimState, target: Payload): R;
-  update(state: SimState, record: R, target: Payload): void;
-  remove(state: SimState, id: string): void;
-  view(record: R): Record<string, unknown>;
-  /** Id fields that narrow get_<kind>s when sent in its optional wrapper. */
-  readonly filterKeys: readonly (keyof R & string)[];
-}
-
-/** True when every filter key sent names the same id as the record holds. */
-function matchesFilter<R>(record: R, filter: Payload, keys: readonly (keyof R & string)[]): boolean {
-  return keys.every((key) => {
-    const wanted = filter[key];
-    if (wanted === undefined || wanted === null) return true;
-    return typeof wanted === 'string' && normaliseId(wanted) === record[key];
-  });
-}
-
-const WRAPPER_PREFIX = 'target_';
-
-function routesForKind<R>(spec: EgressKind<R>): SimRoute[] {
-  const wrapperKey = `${WRAPPER_PREFIX}${spec.kind}`;
-  const refSchema = z.object({ [spec.idKey]: idField });
-  const idOf = (payload: Payload): string => {
-    const ref = parseWrapped(payload, wrapperKey, refSchema);
-    const id = ref[spec.idKey];
-    if (typeof id !== 'string') throw new BusinessFailure(`Missing required field: ${wrapperKey}.${spec.idKey}`);
-    return id;
-  };
-  return [
-    {
-      name: `get_${spec.kind}s`,
-      path: publicPath(`get_${spec.kind}s`),
-      permissions: ['Egress View'],
-      write: false,
-      handle({ payload, state }) {
-        const filter = payload[wrapperKey];
-        const all = [...spec.records(state).values()];
-        const chosen = isObject(filter) ? all.filter((record) => matchesFilter(record, filter, spec.filterKeys)) : all;
-        return json({ [`${spec.kind}s`]: chosen.map((record) => spec.view(record)) });
-      },
-    },
-    {
-      name: `get_${spec.kind}`,
-      path: publicPath(`get_${spec.kind}`),
-      permissions: ['Egress View'],
-      write: false,
-      handle({ payload, state }) {
-        const record = requireRecord(spec.records(state), idOf(payload), spec.thing);
-        return json({ [spec.kind]: spec.view(record) });
-      },
-    },
-    {
-      name: `create_${spec.kind}`,
-      path: publicPath(`create_${spec.kind}`),
-      permissions: ['Egress Modify'],
-      write: true,
-      handle({ payload, state }) {
-        return json({ [spec.kind]: spec.view(spec.create(state, wrapper(payload, wrapperKey))) });
-      },
-    },
-    {
-      name: `update_${spec.kind}`,
-      path: publicPath(`update_${spec.kind}`),
-      permissions: ['Egress Modify'],
-      write: true,
-      handle({ payload, state }) {
-        const record = requireRecord(spec.records(state), idOf(payload), spec.thing);
-        spec.update(state, record, wrapper(payload, wrapperKey));
-        return json({ [spec.kind]: spec.view(record) });
-      },
-    },
-    {
-      name: `delete_${spec.kind}`,
-      path: publicPath(`delete_${spec.kind}`),
-      permissions: ['Egress Modify'],
-      write: true,
-      handle({ payload, state }) {
-        const id = idOf(payload);
-        requireRecord(spec.records(state), id, spec.thing);
-        spec.remove(state, id);
-        return json({});
-      },
-    },
-  ];
-}
+const permissions = { view: ['Egress View'], modify: ['Egress Modify'] };
 
 // ---- providers ----
 const providerCreate = egressProviderFieldsSchema.partial().required({ name: true, egress_provider_type: true });
 const providerUpdate = egressProviderFieldsSchema.partial();
 
-const providers: EgressKind<EgressProviderRecord> = {
+const providers: CrudKind<EgressProviderRecord> = {
   kind: 'egress_provider',
-  idKey: 'egress_provider_id',
   thing: 'Egress provider',
+  permissions,
   records: (state) => state.egressProviders,
   create(state, target) {
     const fields = parse(providerCreate, target, 'target_egress_provider');
@@ -144,17 +51,16 @@ const providers: EgressKind<EgressProviderRecord> = {
   },
   remove: (state, id) => void state.deleteEgressProvider(id),
   view: (record) => ({ ...record }),
-  filterKeys: [],
 };
 
 // ---- gateways ----
 const gatewayCreate = egressGatewayFieldsSchema.partial().required({ egress_provider_id: true, name: true });
 const gatewayUpdate = egressGatewayFieldsSchema.partial();
 
-const gateways: EgressKind<EgressGatewayRecord> = {
+const gateways: CrudKind<EgressGatewayRecord> = {
   kind: 'egress_gateway',
-  idKey: 'egress_gateway_id',
   thing: 'Egress gateway',
+  permissions,
   records: (state) => state.egressGateways,
   create(state, target) {
     const fields = parse(gatewayCreate, target, 'target_egress_gateway');
@@ -183,10 +89,10 @@ const gateways: EgressKind<EgressGatewayRecord> = {
 const credentialCreate = egressCredentialFieldsSchema.partial().required({ egress_gateway_id: true, username: true });
 const credentialUpdate = egressCredentialFieldsSchema.partial();
 
-const credentials: EgressKind<EgressCredentialRecord> = {
+const credentials: CrudKind<EgressCredentialRecord> = {
   kind: 'egress_credential',
-  idKey: 'egress_credential_id',
   thing: 'Egress credential',
+  permissions,
   records: (state) => state.egressCredentials,
   create(state, target) {
     const fields = parse(credentialCreate, target, 'target_egress_credential');
@@ -231,10 +137,10 @@ function checkMapping(state: SimState, fields: EgressMappingFields): void {
   }
 }
 
-const mappings: EgressKind<EgressMappingRecord> = {
+const mappings: CrudKind<EgressMappingRecord> = {
   kind: 'egress_provider_mapping',
-  idKey: 'egress_provider_mapping_id',
   thing: 'Egress provider mapping',
+  permissions,
   records: (state) => state.egressMappings,
   create(state, target) {
     const parsed = parse(mappingCreate, target, 'target_egress_provider_mapping');
@@ -260,8 +166,8 @@ const mappings: EgressKind<EgressMappingRecord> = {
 };
 
 export const egressRoutes: readonly SimRoute[] = [
-  ...routesForKind(providers),
-  ...routesForKind(gateways),
-  ...routesForKind(credentials),
-  ...routesForKind(mappings),
+  ...crudRoutes(providers),
+  ...crudRoutes(gateways),
+  ...crudRoutes(credentials),
+  ...crudRoutes(mappings),
 ];

@@ -44,6 +44,25 @@ function demandSystemGroupRights(context: RouteContext, state: SimState, groupId
   }
 }
 
+/** add_user_group and remove_user_group: the same checks, then `apply`. */
+function membershipRoute(name: string, apply: (state: SimState, userId: string, groupId: string) => void): SimRoute {
+  return {
+    name,
+    path: publicPath(name),
+    permissions: ['Groups Modify'],
+    write: true,
+    handle(context) {
+      const { payload, state } = context;
+      const { user_id } = parseWrapped(payload, 'target_user', userRef);
+      const { group_id } = parseWrapped(payload, 'target_group', groupRef);
+      requireUser(state, user_id);
+      demandSystemGroupRights(context, state, group_id);
+      apply(state, user_id, group_id);
+      return json({});
+    },
+  };
+}
+
 export const userRoutes: readonly SimRoute[] = [
   {
     name: 'create_user',
@@ -179,36 +198,8 @@ export const userRoutes: readonly SimRoute[] = [
       return json({});
     },
   },
-  {
-    name: 'add_user_group',
-    path: publicPath('add_user_group'),
-    permissions: ['Groups Modify'],
-    write: true,
-    handle(context) {
-      const { payload, state } = context;
-      const { user_id } = parseWrapped(payload, 'target_user', userRef);
-      const { group_id } = parseWrapped(payload, 'target_group', groupRef);
-      requireUser(state, user_id);
-      demandSystemGroupRights(context, state, group_id);
-      state.addMembership(user_id, group_id);
-      return json({});
-    },
-  },
-  {
-    name: 'remove_user_group',
-    path: publicPath('remove_user_group'),
-    permissions: ['Groups Modify'],
-    write: true,
-    handle(context) {
-      const { payload, state } = context;
-      const { user_id } = parseWrapped(payload, 'target_user', userRef);
-      const { group_id } = parseWrapped(payload, 'target_group', groupRef);
-      requireUser(state, user_id);
-      demandSystemGroupRights(context, state, group_id);
-      state.removeMembership(user_id, group_id);
-      return json({});
-    },
-  },
+  membershipRoute('add_user_group', (state, userId, groupId) => state.addMembership(userId, groupId)),
+  membershipRoute('remove_user_group', (state, userId, groupId) => state.removeMembership(userId, groupId)),
   {
     name: 'get_login',
     path: publicPath('get_login'),
