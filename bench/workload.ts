@@ -123,7 +123,8 @@ export const managedObjectCount = (w: Workload): number => Object.values(objects
  * `per-object`): get_user per KasmUser; get_groups per KasmGroup (no single-group read); per
  * membership its group and get_user per listed user; get_images per KasmImage (no single-image
  * read); per KasmGroupImage its group and the image list, with the grant rows read per group every
- * fifth poll as in bulk mode. Used where a per-object run is rate-bound and cannot show its demand.
+ * fifth poll (per-object observation keeps no groups list to tell when they changed). Used where a
+ * per-object run is rate-bound and cannot show its demand.
  */
 export function perObjectReadsPerPoll(w: Workload): number {
   return w.users + w.groups + w.memberships + w.membershipEntries + w.images + 2 * w.groupImages + w.groupsWithGrants / 5;

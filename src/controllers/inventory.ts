@@ -39,6 +39,7 @@ export class Inventory<T> {
   private readonly byId = new Map<string, Entry<T>>();
   private readonly byKey = new Map<string, string>();
   private refreshedAt: number | undefined;
+  private snapshotAskedAt: number | undefined;
   private inflight: Promise<void> | undefined;
   private readonly listeners = new Set<InventoryListener>();
   private readonly now: () => number;
@@ -58,6 +59,11 @@ export class Inventory<T> {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /** When the list behind the current snapshot was asked for: a change made before then is in it. */
+  get listedAt(): number | undefined {
+    return this.snapshotAskedAt;
   }
 
   isFresh(maxAgeMs = this.options.maxAgeMs): boolean {
@@ -127,6 +133,7 @@ export class Inventory<T> {
   }
 
   private async doRefresh(): Promise<void> {
+    const askedAt = this.now();
     const items = await this.source.list();
     this.refreshCount += 1;
     const first = this.refreshedAt === undefined;
@@ -151,6 +158,7 @@ export class Inventory<T> {
       for (const k of entry.keys) changedKeys.add(k);
     }
     this.refreshedAt = this.now();
+    this.snapshotAskedAt = askedAt;
     // The first snapshot is not a change: every object is reconciled once at start anyway.
     if (first || (changedIds.size === 0 && changedKeys.size === 0)) return;
     const change: InventoryChange = { ids: changedIds, naturalKeys: changedKeys };

@@ -31,6 +31,25 @@ function source(items: Item[]) {
 }
 
 describe('Inventory', () => {
+  it('tells when the list behind the snapshot was asked for, not when it answered', async () => {
+    let t = 100;
+    let answer: (items: Item[]) => void = () => undefined;
+    const inv = new Inventory<Item>(
+      { list: () => new Promise<Item[]>((resolve) => (answer = resolve)), id: (i) => i.id, naturalKeys: (i) => [i.name] },
+      { maxAgeMs: 1000, now: () => t },
+    );
+    expect(inv.listedAt).toBeUndefined();
+    const refreshed = inv.refresh();
+    t = 250;
+    answer([{ id: 'a', name: 'alice', value: 1 }]);
+    await refreshed;
+    expect(inv.listedAt).toBe(100);
+    // Freshness still counts from the answer.
+    t = 1100;
+    expect(inv.isFresh(900)).toBe(true);
+    expect(inv.isFresh(850)).toBe(false);
+  });
+
   it('serves reads from one list call until the snapshot is older than maxAge', async () => {
     let t = 0;
     const src = source([{ id: 'a', name: 'alice', value: 1 }]);

@@ -176,9 +176,20 @@ describe('KasmGroupImage', () => {
     expect(fx.sim.calls.count('add_images_group')).toBe(1);
   });
 
+  it('reads no grants while get_groups names the images last read for the group', async () => {
+    const readsBefore = fx.sim.calls.count('get_images_group');
+    const listsBefore = fx.sim.calls.count('get_groups');
+    // Six polls: without the names, the group would be read again every fifth poll.
+    await eventually(() => fx.sim.calls.count('get_groups') >= listsBefore + 6, 30_000, 'six more get_groups polls');
+    expect(fx.sim.calls.count('get_images_group')).toBe(readsBefore);
+  });
+
   it('grants the image again when it is revoked in Kasm, with an event', async () => {
+    const listsBefore = fx.sim.calls.count('get_groups');
     fx.sim.state.removeGroupImage(groupId ?? '', imageId ?? '');
     await eventually(() => granted(groupId, imageId), 40_000, 'grant restored');
+    // The next get_groups shows the group's names changed, and the group is read at once.
+    expect(fx.sim.calls.count('get_groups') - listsBefore).toBeLessThanOrEqual(3);
     const events = await fx.events();
     expect(events.some((e) => e.regardingName === 'designers-gimp' && e.reason === 'ExternalDeleted')).toBe(true);
     expect(fx.sim.calls.count('add_images_group')).toBe(2);

@@ -1,13 +1,15 @@
 import { kasmGroupImageSpec, type KasmGroupImageSpec } from '../../api/kasm-group-image.js';
 import type { KasmGroupImage } from '../../kasm/areas/groups.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
+import { HintedReads, type ReadHint } from '../hinted-reads.js';
 import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
-import { PerObjectReads } from '../per-object-reads.js';
 import { resolveManagedRef } from '../reference-resolver.js';
-import { findGroup, findImage, requireInKasm } from './kasm-inventories.js';
+import { findGroup, findImage, groupsInventory, observesPerObject, requireInKasm } from './kasm-inventories.js';
 
-/** A group's images have no list endpoint across groups: they are read per group, at this multiple of the poll interval. */
+/** Without get_groups' workspace names, a group's images are read again at this multiple of the poll interval. */
 const GROUP_IMAGES_POLL_FACTOR = 5;
+/** Grants get_groups keeps confirming are still read about hourly: two images may share a name. */
+const CONFIRMED_GRANTS_RECHECK_MS = 60 * 60_000;
 
 interface GrantResolved {
   groupId: string;
@@ -18,10 +20,39 @@ interface GrantObserved {
   row: KasmGroupImage;
 }
 
-const groupImagesReads = new PerObjectReads<KasmGroupImage[]>(
-  (kasm, groupId, signal) => kasm.groups.listImages(groupId, { priority: 'background', signal }),
-  GROUP_IMAGES_POLL_FACTOR,
-);
+/** Whether a group's rows name the same images as `names`, by friendly name or by Docker image name. */
+function sameImageNames(names: readonly string[], rows: readonly KasmGroupImage[]): boolean {
+  if (names.length !== rows.length) return false;
+  const sorted = (list: readonly string[]): string => JSON.stringify([...list].sort());
+  const expected = sorted(names);
+  return (
+    expected === sorted(rows.map((r) => r.imageFriendlyName ?? r.imageName ?? '')) ||
+    expected === sorted(rows.map((r) => r.imageName ?? ''))
+  );
+}
+
+/** get_groups' workspace_names for the group, from the shared groups list (bulk observation only). */
+async function workspaceNamesHint(ctx: AdapterContext, groupId: string): Promise<ReadHint<KasmGroupImage[]> | undefined> {
+  if (observesPerObject(ctx)) return undefined;
+  const groups = await groupsInventory(ctx);
+  const names = groups.get(groupId)?.workspaceNames;
+  const listedAt = groups.listedAt;
+  if (names == null || listedAt === undefined) return undefined;
+  return { agrees: (rows) => sameImageNames(names, rows), listedAt };
+}
+
+/**
+ * A group's grants (get_images_group; Kasm lists no grants across groups). get_groups, listed each
+ * poll anyway, names every group's images: while those names match the grants last read, nothing
+ * is read; when they change, the group is read at the next look.
+ */
+const groupImagesReads = new HintedReads<KasmGroupImage[]>({
+  what: 'group grants (get_groups workspace_names against get_images_group)',
+  read: (kasm, groupId, signal) => kasm.groups.listImages(groupId, { priority: 'background', signal }),
+  hint: workspaceNamesHint,
+  pollFactor: GROUP_IMAGES_POLL_FACTOR,
+  confirmedRecheckMs: CONFIRMED_GRANTS_RECHECK_MS,
+});
 
 /**
  * The grant's identity: the group id followed by the image id (64 hex digits, the most a status

@@ -31,9 +31,19 @@ export const kasmGroupSchema = z
     // Kasm has sent metadata as a list of {key, value}; anything else is ignored rather than fatal.
     group_metadata: z
       .unknown()
+      .optional()
       .transform((value) => {
         const parsed = listOf(groupMetadataSchema).safeParse(value);
         return parsed.success ? parsed.data : [];
+      }),
+    // The names of the images the group may launch, as get_groups lists them (CODE, not in the
+    // docs): null when absent or not a list of names, so a reply without it still parses.
+    workspace_names: z
+      .unknown()
+      .optional()
+      .transform((value) => {
+        const parsed = z.array(z.string()).safeParse(value);
+        return parsed.success ? parsed.data : null;
       }),
   })
   .transform(camelKeys);

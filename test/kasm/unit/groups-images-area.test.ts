@@ -26,16 +26,28 @@ describe('GroupsApi', () => {
     const caller = new FakeKasmCaller().reply('get_groups', { groups: [rawGroup(GROUP_ID, 'All Users'), rawGroup(OTHER_GROUP, 'Administrators')] });
     const api = new GroupsApi(caller);
     const groups = await api.list();
-    expect(groups[0]).toEqual({ groupId: GROUP_ID, name: 'All Users', description: null, priority: 1000, isSystem: true, groupMetadata: [{ key: 'team', value: 'ops' }] });
+    expect(groups[0]).toEqual({ groupId: GROUP_ID, name: 'All Users', description: null, priority: 1000, isSystem: true, groupMetadata: [{ key: 'team', value: 'ops' }], workspaceNames: null });
     expect((await api.get('31AA063C-6706-4858-9533-D3C42092D02A')).name).toBe('Administrators');
     expect((await api.getByName('All Users')).groupId).toBe(GROUP_ID);
     await expect(api.getByName('Nobody')).rejects.toBeInstanceOf(KasmNotFoundError);
     await expect(api.get('0000000000000000000000000000abcd')).rejects.toThrow(/Group not found/);
   });
 
-  it('tolerates group_metadata in a shape it does not know', async () => {
-    const caller = new FakeKasmCaller().reply('get_groups', { groups: [{ ...rawGroup(GROUP_ID, 'g'), group_metadata: { team: 'ops' } }] });
-    expect((await new GroupsApi(caller).list())[0]?.groupMetadata).toEqual([]);
+  it('tolerates group_metadata in a shape it does not know, or missing', async () => {
+    const { group_metadata: _omitted, ...withoutMetadata } = rawGroup(OTHER_GROUP, 'h');
+    const caller = new FakeKasmCaller().reply('get_groups', { groups: [{ ...rawGroup(GROUP_ID, 'g'), group_metadata: { team: 'ops' } }, withoutMetadata] });
+    expect((await new GroupsApi(caller).list()).map((g) => g.groupMetadata)).toEqual([[], []]);
+  });
+
+  it('reads workspace_names as a list of names, and null when absent or of another shape', async () => {
+    const caller = new FakeKasmCaller().reply('get_groups', {
+      groups: [
+        { ...rawGroup(GROUP_ID, 'a'), workspace_names: ['Chrome', 'GIMP'] },
+        { ...rawGroup(OTHER_GROUP, 'b'), workspace_names: 'Chrome' },
+        { ...rawGroup(IMAGE_ID, 'c'), workspace_names: [{ name: 'Chrome' }] },
+      ],
+    });
+    expect((await new GroupsApi(caller).list()).map((g) => g.workspaceNames)).toEqual([['Chrome', 'GIMP'], null, null]);
   });
 
   it('create and update send target_group; update falls back to a list when Kasm echoes nothing', async () => {
