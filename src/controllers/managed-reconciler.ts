@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
@@ -25,8 +24,8 @@ import {
 } from '../api/annotations.js';
 import { managedSpecShape } from '../api/managed-resource.js';
 import { formatIssues } from '../api/spec-issues.js';
-import { lazyChildLogger } from '../runtime/logger.js';
-import { jitter } from '../runtime/work-queue.js';
+import { newReconcileId, reconcileLogger } from '../runtime/logger.js';
+import { jitter } from '../runtime/backoff.js';
 import type {
   AdapterContext,
   ClusterReader,
@@ -130,7 +129,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
   const generation = meta.generation ?? 0;
   const status = deps.status.known(obj) ?? {};
   const annotations = meta.annotations ?? {};
-  const log = lazyChildLogger(deps.logger, { kind: adapter.kind, namespace, name: meta.name, reconcileId: randomUUID().slice(0, 8) });
+  const log = reconcileLogger(deps.logger, { kind: adapter.kind, namespace, name: meta.name, reconcileId: newReconcileId() });
   
   if (isPaused(annotations) && !meta.deletionTimestamp) {
     log.info('paused; not reconciling');

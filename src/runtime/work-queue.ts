@@ -59,7 +59,6 @@ export interface ShutDownOptions {
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 0.1 } as const;
 
 // Pollers (the managed reconciler, connections) spread their intervals with the same jitter.
-export { jitter } from './backoff.js';
 
 interface InFlight {
   startedAt: number;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, checkBackoffPolicy, exponentialDelay, InvalidBackoffOptionsError, jitter, jitterBelow, type BackoffPolicy } from '../../src/runtime/backoff.js';
-import { jitter as queueJitter } from '../../src/runtime/work-queue.js';
 
 // The work queue's defaults: retries spread ±10 % around base·2^n, capped at 5 min.
 const around: BackoffPolicy = { baseMs: 1_000, maxMs: 300_000, factor: 2, jitter: 0.1, spread: 'around' };
@@ -36,10 +35,6 @@ describe('jitter', () => {
     expect(jitterBelow(8_000, 0.5, () => 0)).toBe(8_000);
     expect(jitterBelow(8_000, 0.5, neutral)).toBe(6_000);
     expect(jitterBelow(8_000, 0.5, top)).toBeCloseTo(4_000, 0);
-  });
-
-  it('is the same function the work queue exports to pollers', () => {
-    expect(queueJitter).toBe(jitter);
   });
 });
 
