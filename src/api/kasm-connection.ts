@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { conditionsSchema } from './conditions.js';
 import { defineKind } from './kind-definition.js';
 import { objectName, secretKey, secretKeyRef, timestamp } from './references.js';
-import { withCelRules } from './validation-rules.js';
+import { withSharedRules } from './validation-rules.js';
 
 /**
  * KasmConnection: which Kasm server to talk to and how. Not a Kasm object itself, so it has no
@@ -23,23 +23,23 @@ const credentialsSecretRef = z
   })
   .describe('Secret with the Kasm developer API key and secret (Kasm admin UI: Settings, Developers, API keys).');
 
-const tls = withCelRules(
-  z
-    .object({
-      caSecretRef: secretKeyRef
-        .optional()
-        .describe('PEM bundle of the certificate authorities that signed the Kasm server certificate, for servers with a private CA.'),
-      insecureSkipVerify: z
-        .boolean()
-        .default(false)
-        .describe('Accept any server certificate. For tests only: it lets anyone in the network path read the API secret.'),
-    })
-    .superRefine((v, ctx) => {
-      if (v.caSecretRef && v.insecureSkipVerify) {
-        ctx.addIssue({ code: 'custom', message: 'caSecretRef and insecureSkipVerify exclude each other; remove one' });
-      }
-    }),
-  [{ rule: '!(has(self.caSecretRef) && has(self.insecureSkipVerify) && self.insecureSkipVerify)', message: 'caSecretRef and insecureSkipVerify exclude each other; remove one' }],
+const tls = withSharedRules(
+  z.object({
+    caSecretRef: secretKeyRef
+      .optional()
+      .describe('PEM bundle of the certificate authorities that signed the Kasm server certificate, for servers with a private CA.'),
+    insecureSkipVerify: z
+      .boolean()
+      .default(false)
+      .describe('Accept any server certificate. For tests only: it lets anyone in the network path read the API secret.'),
+  }),
+  [
+    {
+      holds: (v) => v.caSecretRef === undefined || !v.insecureSkipVerify,
+      cel: '!(has(self.caSecretRef) && has(self.insecureSkipVerify) && self.insecureSkipVerify)',
+      message: 'caSecretRef and insecureSkipVerify exclude each other; remove one',
+    },
+  ],
 ).describe('TLS settings for https base URLs.');
 
 const rateLimit = z

@@ -40,6 +40,7 @@ export const egressSecretConfig = withCrdMeta(
     .array(egressSecretConfigEntry)
     .max(32)
     .superRefine((list, ctx) => {
+      // The list map already makes kube-apiserver refuse a repeated key, with its own message.
       const seen = new Set<string>();
       for (const [i, entry] of list.entries()) {
         if (seen.has(entry.key)) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `config key "${entry.key}" is listed twice; list each key once` });
@@ -59,13 +60,18 @@ export const egressConfigShape = {
 
 const OVERLAP_MESSAGE = 'a config key is either in config or in secretConfig, not both; remove it from config';
 
-/** A key is plain or secret, never both: the CEL rule and the matching zod check on the spec object. */
+/**
+ * A key is plain or secret, never both: the CEL rule and the matching zod check on the spec object.
+ * Not a SharedRule: the zod issue names the key and sits at its entry, which a fixed CEL message
+ * and fieldPath cannot do.
+ */
 export function withConfigRules<T extends z.ZodObject>(schema: T): T {
   const checked = schema.superRefine((value: Record<string, unknown>, ctx) => {
     const config = value.config as Record<string, unknown> | undefined;
     const secret = value.secretConfig as EgressSecretConfigEntry[] | undefined;
     for (const [i, entry] of (secret ?? []).entries()) {
-      if (config && entry.key in config) ctx.addIssue({ code: 'custom', path: ['secretConfig', i, 'key'], message: `"${entry.key}": ${OVERLAP_MESSAGE}` });
+      // Own keys only, as CEL's `in` reads them: JS `in` would also find "constructor" and the like.
+      if (config && Object.hasOwn(config, entry.key)) ctx.addIssue({ code: 'custom', path: ['secretConfig', i, 'key'], message: `"${entry.key}": ${OVERLAP_MESSAGE}` });
     }
   });
   return withCelRules(checked, [

@@ -3,7 +3,7 @@ import { egressConfigAtProviderShape, egressConfigShape, secretVersions, withCon
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, kasmName, localRef, secretKeyRef } from './references.js';
-import { exactlyOneOf, immutableChoiceRule, withCelRules } from './validation-rules.js';
+import { exactlyOneFixedOf } from './validation-rules.js';
 
 /**
  * KasmEgressCredential: what a session authenticates to an egress gateway with
@@ -28,9 +28,12 @@ const credentialSpecObject = withConfigRules(
   }),
 ).describe('The credential to manage and the gateway it belongs to (exactly one of gatewayRef or gatewayId; fixed once created).');
 
-export const kasmEgressCredentialSpec = withCelRules(exactlyOneOf(credentialSpecObject, [...GATEWAY_FIELDS], 'egress gateway'), [
-  immutableChoiceRule(GATEWAY_FIELDS, 'the gateway of a KasmEgressCredential cannot change; create a new KasmEgressCredential for the other gateway'),
-]);
+export const kasmEgressCredentialSpec = exactlyOneFixedOf(
+  credentialSpecObject,
+  GATEWAY_FIELDS,
+  'egress gateway',
+  'the gateway of a KasmEgressCredential cannot change; create a new KasmEgressCredential for the other gateway',
+);
 export type KasmEgressCredentialSpec = z.infer<typeof kasmEgressCredentialSpec>;
 
 export const kasmEgressCredentialAtProvider = z

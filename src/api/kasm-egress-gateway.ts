@@ -3,7 +3,7 @@ import { egressConfigAtProviderShape, egressConfigShape, secretVersions, withCon
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, kasmName, localRef } from './references.js';
-import { exactlyOneOf, immutableChoiceRule, withCelRules } from './validation-rules.js';
+import { exactlyOneFixedOf } from './validation-rules.js';
 
 /**
  * KasmEgressGateway: one exit point of an egress provider, e.g. a VPN server in a country
@@ -27,9 +27,12 @@ const gatewaySpecObject = withConfigRules(
   }),
 ).describe('The gateway to manage and the provider it belongs to (exactly one of providerRef or providerId; fixed once created).');
 
-export const kasmEgressGatewaySpec = withCelRules(exactlyOneOf(gatewaySpecObject, [...PROVIDER_FIELDS], 'egress provider'), [
-  immutableChoiceRule(PROVIDER_FIELDS, 'the provider of a KasmEgressGateway cannot change; create a new KasmEgressGateway under the other provider'),
-]);
+export const kasmEgressGatewaySpec = exactlyOneFixedOf(
+  gatewaySpecObject,
+  PROVIDER_FIELDS,
+  'egress provider',
+  'the provider of a KasmEgressGateway cannot change; create a new KasmEgressGateway under the other provider',
+);
 export type KasmEgressGatewaySpec = z.infer<typeof kasmEgressGatewaySpec>;
 
 export const kasmEgressGatewayAtProvider = z

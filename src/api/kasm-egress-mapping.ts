@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, localRef } from './references.js';
-import { atMostOneOf, exactlyOneOf, immutableChoiceRule, withCelRules } from './validation-rules.js';
+import { atMostOneOf, exactlyOneFixedOf } from './validation-rules.js';
 
 /**
  * KasmEgressMapping: routes one group, user or workspace image through an egress provider,
@@ -31,17 +31,21 @@ const mappingSpecObject = managedSpec({
   'The provider (exactly one of providerRef or providerId), the subject it routes (exactly one of groupRef, groupId, userRef, userId, imageRef or imageId), both fixed once created, and optionally the gateway.',
 );
 
-export const kasmEgressMappingSpec = withCelRules(
-  atMostOneOf(
-    exactlyOneOf(exactlyOneOf(mappingSpecObject, [...PROVIDER_FIELDS], 'egress provider'), [...SUBJECT_FIELDS], 'group, user or image to route'),
-    ['gatewayRef', 'gatewayId'],
-    'to pin the gateway',
-  ),
-  [
-    immutableChoiceRule(PROVIDER_FIELDS, 'the provider of a KasmEgressMapping cannot change; create a new KasmEgressMapping'),
-    immutableChoiceRule(SUBJECT_FIELDS, 'the group, user or image of a KasmEgressMapping cannot change; create a new KasmEgressMapping'),
-  ],
+const withFixedProvider = exactlyOneFixedOf(
+  mappingSpecObject,
+  PROVIDER_FIELDS,
+  'egress provider',
+  'the provider of a KasmEgressMapping cannot change; create a new KasmEgressMapping',
 );
+
+const withFixedSubject = exactlyOneFixedOf(
+  withFixedProvider,
+  SUBJECT_FIELDS,
+  'group, user or image to route',
+  'the group, user or image of a KasmEgressMapping cannot change; create a new KasmEgressMapping',
+);
+
+export const kasmEgressMappingSpec = atMostOneOf(withFixedSubject, ['gatewayRef', 'gatewayId'], 'to pin the gateway');
 export type KasmEgressMappingSpec = z.infer<typeof kasmEgressMappingSpec>;
 
 export const kasmEgressMappingAtProvider = z

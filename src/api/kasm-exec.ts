@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, localRef } from './references.js';
-import { exactlyOneOf, withCelRules } from './validation-rules.js';
+import { exactlyOneOf, withSharedRules } from './validation-rules.js';
 
 /**
  * KasmExec: a command run in a session (exec_command_kasm) once per generation of the resource and
@@ -31,14 +31,12 @@ const execSpecObject = managedSpec({
   privileged: z.boolean().optional().describe('Run the command privileged (exec_config.privileged).'),
 }).describe('The session (exactly one of sessionRef or kasmId) and the command to run in it. Any change to the spec runs the command again.');
 
-export const kasmExecSpec = withCelRules(exactlyOneOf(execSpecObject, ['sessionRef', 'kasmId'], 'session').superRefine((spec, ctx) => {
-  if (spec.userId !== undefined && spec.kasmId === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['userId'], message: 'userId names the owner of a session given by kasmId; remove it, or use kasmId instead of sessionRef' });
-  }
-}), [
+export const kasmExecSpec = withSharedRules(exactlyOneOf(execSpecObject, ['sessionRef', 'kasmId'], 'session'), [
   {
-    rule: '!has(self.userId) || has(self.kasmId)',
+    holds: (spec) => spec.userId === undefined || spec.kasmId !== undefined,
+    cel: '!has(self.userId) || has(self.kasmId)',
     message: 'userId names the owner of a session given by kasmId; remove it, or use kasmId instead of sessionRef',
+    path: ['userId'],
   },
 ]);
 export type KasmExecSpec = z.infer<typeof kasmExecSpec>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, localRef } from './references.js';
-import { exactlyOneOf, immutableChoiceRule, withCelRules } from './validation-rules.js';
+import { exactlyOneFixedOf } from './validation-rules.js';
 
 /**
  * KasmGroupImage: one workspace image granted to one Kasm group (add_images_group /
@@ -20,10 +20,12 @@ const groupImageSpecObject = managedSpec({
   imageId: kasmId.optional().describe('Kasm id of an image not managed in the cluster.'),
 }).describe('The group (exactly one of groupRef or groupId) and the image (exactly one of imageRef or imageId) it may launch; both fixed once created.');
 
-export const kasmGroupImageSpec = withCelRules(exactlyOneOf(exactlyOneOf(groupImageSpecObject, [...GROUP_FIELDS], 'group'), [...IMAGE_FIELDS], 'image'), [
-  immutableChoiceRule(GROUP_FIELDS, 'the group of a KasmGroupImage cannot change; create a new KasmGroupImage for another group'),
-  immutableChoiceRule(IMAGE_FIELDS, 'the image of a KasmGroupImage cannot change; create a new KasmGroupImage for another image'),
-]);
+export const kasmGroupImageSpec = exactlyOneFixedOf(
+  exactlyOneFixedOf(groupImageSpecObject, GROUP_FIELDS, 'group', 'the group of a KasmGroupImage cannot change; create a new KasmGroupImage for another group'),
+  IMAGE_FIELDS,
+  'image',
+  'the image of a KasmGroupImage cannot change; create a new KasmGroupImage for another image',
+);
 export type KasmGroupImageSpec = z.infer<typeof kasmGroupImageSpec>;
 
 export const kasmGroupImageAtProvider = z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, kasmName, localRef } from './references.js';
-import { exactlyOneOf, exactlyOneRule, immutableChoiceRule, withCelRules } from './validation-rules.js';
+import { exactlyOneFixedOf, exactlyOneOf } from './validation-rules.js';
 
 /**
  * KasmGroupMembership: the members of one Kasm group (add_user_group / remove_user_group). It owns
@@ -46,9 +46,12 @@ const membershipSpecObject = managedSpec({
     .describe('Users that must be members of the group.'),
 }).describe('The group (exactly one of groupRef, groupId or groupName; fixed once created) and the members to manage in it.');
 
-export const kasmGroupMembershipSpec = withCelRules(exactlyOneOf(membershipSpecObject, [...GROUP_FIELDS], 'group'), [
-  immutableChoiceRule(GROUP_FIELDS, 'the group of a KasmGroupMembership cannot change; create a new KasmGroupMembership for another group'),
-]);
+export const kasmGroupMembershipSpec = exactlyOneFixedOf(
+  membershipSpecObject,
+  GROUP_FIELDS,
+  'group',
+  'the group of a KasmGroupMembership cannot change; create a new KasmGroupMembership for another group',
+);
 export type KasmGroupMembershipSpec = z.infer<typeof kasmGroupMembershipSpec>;
 
 const member = z
@@ -100,6 +103,3 @@ export const kasmGroupMembershipKind = defineKind({
   ],
 });
 export type KasmGroupMembership = z.infer<typeof kasmGroupMembershipKind.resource>;
-
-// Re-exported so the CEL text can be asserted in tests without repeating it.
-export const membershipGroupRule = exactlyOneRule([...GROUP_FIELDS], 'group');

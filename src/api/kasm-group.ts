@@ -51,6 +51,7 @@ export const kasmGroupSpec = managedSpec({
       .describe('Group settings to manage. Settings not listed keep the value they have in Kasm.'),
     { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
   ).superRefine((list, ctx) => {
+    // The list map already makes kube-apiserver refuse a repeated name, with its own message.
     const seen = new Set<string>();
     for (const [i, s] of (list ?? []).entries()) {
       if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: [i], message: `setting ${s.name} is listed twice; list each setting once` });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { isObserveOnly, managedSpec, managedStatus } from './managed-resource.js';
 import { secretKeyRef, timestamp } from './references.js';
-import { withCelRules } from './validation-rules.js';
+import { withSharedRules } from './validation-rules.js';
 
 /**
  * KasmLicense: a Kasm licence activated from an activation key kept in a Secret (activate),
@@ -11,10 +11,7 @@ import { withCelRules } from './validation-rules.js';
  * (deletionPolicy is Orphan and nothing else). The key is only ever sent in the activate call.
  */
 
-const ORPHAN_MESSAGE = 'Kasm\'s API cannot remove a licence, so deleting a KasmLicense leaves the licence in Kasm: leave deletionPolicy out or set it to Orphan';
-const KEY_MESSAGE = 'set activationKeySecretRef to the Secret key holding the activation key (only managementPolicies: ["Observe"] may leave it out)';
-
-export const kasmLicenseSpec = withCelRules(
+export const kasmLicenseSpec = withSharedRules(
   managedSpec({
     // Orphan by default: the shared default (Delete) is something this kind cannot honour.
     deletionPolicy: z
@@ -33,20 +30,19 @@ export const kasmLicenseSpec = withCelRules(
       .max(255)
       .optional()
       .describe('Organisation the licence is issued to (Kasm: issued_to). A change activates again. Under managementPolicies: ["Observe"] it names the licence to observe.'),
-  })
-    .superRefine((spec, ctx) => {
-      if (spec.deletionPolicy !== 'Orphan') ctx.addIssue({ code: 'custom', path: ['deletionPolicy'], message: ORPHAN_MESSAGE });
-      if (spec.activationKeySecretRef === undefined && !isObserveOnly(spec.managementPolicies)) {
-        ctx.addIssue({ code: 'custom', path: ['activationKeySecretRef'], message: KEY_MESSAGE });
-      }
-    })
-    .describe('The licence to activate. Deleting the resource leaves the licence in Kasm, which cannot remove licences.'),
+  }).describe('The licence to activate. Deleting the resource leaves the licence in Kasm, which cannot remove licences.'),
   [
-    { rule: "!has(self.deletionPolicy) || self.deletionPolicy == 'Orphan'", message: ORPHAN_MESSAGE, fieldPath: '.deletionPolicy' },
     {
-      rule: "has(self.activationKeySecretRef) || (has(self.managementPolicies) && self.managementPolicies == ['Observe'])",
-      message: KEY_MESSAGE,
-      fieldPath: '.activationKeySecretRef',
+      holds: (spec) => spec.deletionPolicy === 'Orphan',
+      cel: "!has(self.deletionPolicy) || self.deletionPolicy == 'Orphan'",
+      message: 'Kasm\'s API cannot remove a licence, so deleting a KasmLicense leaves the licence in Kasm: leave deletionPolicy out or set it to Orphan',
+      path: ['deletionPolicy'],
+    },
+    {
+      holds: (spec) => spec.activationKeySecretRef !== undefined || isObserveOnly(spec.managementPolicies),
+      cel: "has(self.activationKeySecretRef) || (has(self.managementPolicies) && self.managementPolicies == ['Observe'])",
+      message: 'set activationKeySecretRef to the Secret key holding the activation key (only managementPolicies: ["Observe"] may leave it out)',
+      path: ['activationKeySecretRef'],
     },
   ],
 );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { kasmId, localRef } from './references.js';
-import { exactlyOneOf, immutableChoiceRule, withCelRules, withCrdMeta } from './validation-rules.js';
+import { exactlyOneFixedOf, exactlyOneOf, withCrdMeta, withSharedRules } from './validation-rules.js';
 
 /**
  * KasmSessionPermission: who may view or control one shared session (set_session_permissions,
@@ -57,16 +57,17 @@ const permissionSpecObject = managedSpec({
   ),
 }).describe('The session (exactly one of sessionRef or kasmId; fixed once created) and who may view or control it.');
 
-export const kasmSessionPermissionSpec = withCelRules(
-  exactlyOneOf(permissionSpecObject, [...SESSION_FIELDS], 'session').superRefine((spec, ctx) => {
-    if (spec.globalAccess === undefined && (spec.users ?? []).length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'set globalAccess, users, or both: a KasmSessionPermission without either manages nothing' });
-    }
-  }),
+export const kasmSessionPermissionSpec = withSharedRules(
+  exactlyOneFixedOf(
+    permissionSpecObject,
+    SESSION_FIELDS,
+    'session',
+    'the session of a KasmSessionPermission cannot change; create a new KasmSessionPermission for another session',
+  ),
   [
-    immutableChoiceRule(SESSION_FIELDS, 'the session of a KasmSessionPermission cannot change; create a new KasmSessionPermission for another session'),
     {
-      rule: 'has(self.globalAccess) || (has(self.users) && size(self.users) > 0)',
+      holds: (spec) => spec.globalAccess !== undefined || (spec.users ?? []).length > 0,
+      cel: 'has(self.globalAccess) || (has(self.users) && size(self.users) > 0)',
       message: 'set globalAccess, users, or both: a KasmSessionPermission without either manages nothing',
     },
   ],

@@ -4,7 +4,7 @@ import { defineKind } from './kind-definition.js';
 import { managedSpec, managedStatus } from './managed-resource.js';
 import { duration, kasmId, localRef, objectName, timestamp, writeConnectionSecretToRef } from './references.js';
 import { issuedSecretStatusShape } from './renew-interval.js';
-import { exactlyOneOf, immutableChoiceRule, withCelRules, withCrdMeta } from './validation-rules.js';
+import { exactlyOneFixedOf, immutableChoiceRule, withCelRules, withCrdMeta, withSharedRules } from './validation-rules.js';
 
 /**
  * KasmSession: a running Kasm session ("kasm") for a user and a workspace image (request_kasm,
@@ -55,17 +55,20 @@ export function screenshotIntervalMs(value: string): number {
   return parseDuration(value) ?? 60_000;
 }
 
-const rdpOption = withCelRules(
+const rdpOption = withSharedRules(
   z
     .object({
       file: z.boolean().optional().describe('Write the contents of an .rdp file for the session to the Secret key rdpFile.'),
       url: z.boolean().optional().describe('Write an rdp:// URL for the session to the Secret key rdpUrl.'),
     })
-    .superRefine((value, ctx) => {
-      if (value.file !== true && value.url !== true) ctx.addIssue({ code: 'custom', message: 'set file: true, url: true or both; otherwise leave rdp out' });
-    })
     .describe('RDP connection details (get_rdp_client_connection_info) written to the connection Secret; needs writeConnectionSecretToRef.'),
-  [{ rule: '(has(self.file) && self.file) || (has(self.url) && self.url)', message: 'set file: true, url: true or both; otherwise leave rdp out' }],
+  [
+    {
+      holds: (value) => value.file === true || value.url === true,
+      cel: '(has(self.file) && self.file) || (has(self.url) && self.url)',
+      message: 'set file: true, url: true or both; otherwise leave rdp out',
+    },
+  ],
 );
 
 const screenshotOption = z
@@ -127,19 +130,26 @@ const sessionSpecObject = managedSpec({
 
 const fixed = (field: string) => `${field} is fixed when Kasm starts the session; delete and re-create the KasmSession to change it`;
 
-const RDP_NEEDS_SECRET = 'options.rdp writes to the connection Secret: set writeConnectionSecretToRef too';
+const withFixedReferences = exactlyOneFixedOf(
+  exactlyOneFixedOf(sessionSpecObject, USER_FIELDS, 'user', 'the user of a KasmSession cannot change; create a new KasmSession for another user'),
+  IMAGE_FIELDS,
+  'image',
+  'the image of a KasmSession cannot change; create a new KasmSession for another image',
+);
 
-const checkedSpec = exactlyOneOf(exactlyOneOf(sessionSpecObject, [...USER_FIELDS], 'user'), [...IMAGE_FIELDS], 'image').superRefine((spec, ctx) => {
-  if (spec.options?.rdp !== undefined && spec.writeConnectionSecretToRef === undefined) ctx.addIssue({ code: 'custom', path: ['options', 'rdp'], message: RDP_NEEDS_SECRET });
-});
-
-export const kasmSessionSpec = withCelRules(checkedSpec, [
-  immutableChoiceRule(USER_FIELDS, 'the user of a KasmSession cannot change; create a new KasmSession for another user'),
-  immutableChoiceRule(IMAGE_FIELDS, 'the image of a KasmSession cannot change; create a new KasmSession for another image'),
+const withFixedStart = withCelRules(withFixedReferences, [
   immutableChoiceRule(['environment'], fixed('environment')),
   immutableChoiceRule(['enableSharing'], fixed('enableSharing')),
   immutableChoiceRule(['persistentProfileMode'], fixed('persistentProfileMode')),
-  { rule: '!has(self.options) || !has(self.options.rdp) || has(self.writeConnectionSecretToRef)', message: RDP_NEEDS_SECRET },
+]);
+
+export const kasmSessionSpec = withSharedRules(withFixedStart, [
+  {
+    holds: (spec) => spec.options?.rdp === undefined || spec.writeConnectionSecretToRef !== undefined,
+    cel: '!has(self.options) || !has(self.options.rdp) || has(self.writeConnectionSecretToRef)',
+    message: 'options.rdp writes to the connection Secret: set writeConnectionSecretToRef too',
+    path: ['options', 'rdp'],
+  },
 ]);
 export type KasmSessionSpec = z.infer<typeof kasmSessionSpec>;
 

@@ -2,15 +2,13 @@ import { z } from 'zod';
 import { defineKind } from './kind-definition.js';
 import { isObserveOnly, managedSpec, managedStatus } from './managed-resource.js';
 import { kasmName } from './references.js';
-import { withCelRules, withCrdMeta } from './validation-rules.js';
+import { withCrdMeta, withSharedRules } from './validation-rules.js';
 
 /**
  * KasmZone: a read-only view of one Kasm deployment zone, found by name in get_zones. Kasm's API
  * cannot create, change or delete zones, so managementPolicies defaults to ["Observe"] and allows
  * nothing else. Deleting the resource leaves the zone alone.
  */
-
-const OBSERVE_ONLY_MESSAGE = 'KasmZone is observe-only (Kasm\'s API cannot create, change or delete zones): leave managementPolicies out or set it to ["Observe"]';
 
 /** The shared field with this kind's default: only observing is possible. */
 const zonePolicies = withCrdMeta(
@@ -23,17 +21,20 @@ const zonePolicies = withCrdMeta(
   { 'x-kubernetes-list-type': 'set' },
 );
 
-export const kasmZoneSpec = withCelRules(
+export const kasmZoneSpec = withSharedRules(
   managedSpec({
     managementPolicies: zonePolicies,
     deletionPolicy: z.enum(['Delete', 'Orphan']).optional().describe('Has no effect: the operator never deletes a zone.'),
     name: kasmName(255).describe('Name of the Kasm deployment zone, e.g. default. The zone is looked up by this name at every poll.'),
-  })
-    .superRefine((spec, ctx) => {
-      if (!isObserveOnly(spec.managementPolicies)) ctx.addIssue({ code: 'custom', path: ['managementPolicies'], message: OBSERVE_ONLY_MESSAGE });
-    })
-    .describe('The Kasm zone to observe.'),
-  [{ rule: "!has(self.managementPolicies) || self.managementPolicies == ['Observe']", message: OBSERVE_ONLY_MESSAGE, fieldPath: '.managementPolicies' }],
+  }).describe('The Kasm zone to observe.'),
+  [
+    {
+      holds: (spec) => isObserveOnly(spec.managementPolicies),
+      cel: "!has(self.managementPolicies) || self.managementPolicies == ['Observe']",
+      message: 'KasmZone is observe-only (Kasm\'s API cannot create, change or delete zones): leave managementPolicies out or set it to ["Observe"]',
+      path: ['managementPolicies'],
+    },
+  ],
 );
 export type KasmZoneSpec = z.infer<typeof kasmZoneSpec>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { conditionsSchema } from './conditions.js';
 import { localRef } from './references.js';
-import { withCelRules, withCrdMeta } from './validation-rules.js';
+import { withCrdMeta, withSharedRules } from './validation-rules.js';
 
 /**
  * Fields every managed kind (a custom resource backed by one Kasm object) shares, in spec and status.
@@ -36,22 +36,19 @@ export const deletionPolicy = z
   .default('Delete')
   .describe('What happens to the Kasm object when this resource is deleted: Delete removes it from Kasm, Orphan leaves it there.');
 
-export const managementPolicies = withCelRules(
+export const managementPolicies = withSharedRules(
   withCrdMeta(
     z
       .array(z.enum(['*', 'Observe', 'Create', 'Update', 'Delete']))
       .min(1)
       .max(5)
       .default(['*'])
-      .superRefine((list, ctx) => {
-        if (list.includes('*') && list.length > 1) ctx.addIssue({ code: 'custom', message: '"*" already grants every action; list it alone' });
-      })
       .describe(
         'What the operator may do to the Kasm object: "*" (everything), or any of Observe (read and report status), Create, Update, Delete. ["Observe"] adopts an existing Kasm object and reports it without writing.',
       ),
     { 'x-kubernetes-list-type': 'set' },
   ),
-  [{ rule: "!('*' in self) || size(self) == 1", message: '"*" already grants every action; list it alone' }],
+  [{ holds: (list) => !list.includes('*') || list.length === 1, cel: "!('*' in self) || size(self) == 1", message: '"*" already grants every action; list it alone' }],
 );
 
 /** Spec fields of every managed kind; spread into a kind's spec shape with `managedSpec`. */

@@ -21,6 +21,33 @@ export function withCelRules<T extends z.ZodType>(schema: T, rules: readonly Cel
   return schema.meta({ ...meta, 'x-kubernetes-validations': [...existing, ...rules] });
 }
 
+/**
+ * A constraint both sides check with one message: `holds` in the operator's parse, `cel` in
+ * kube-apiserver. Declared once so the two cannot drift apart.
+ */
+export interface SharedRule<T> {
+  /** Whether the parsed value (code defaults applied) satisfies the constraint. */
+  holds: (value: T) => boolean;
+  /** The same constraint in CEL on the stored object, where defaults are not applied: test with has(). */
+  cel: string;
+  message: string;
+  /** Field the error names, relative to the node: the zod issue path and the CEL fieldPath. */
+  path?: readonly string[];
+}
+
+/** Adds each rule as a zod check and as a CEL rule, in order. */
+export function withSharedRules<T extends z.ZodType>(schema: T, rules: readonly SharedRule<z.output<T>>[]): T {
+  const checked = schema.superRefine((value, ctx) => {
+    for (const { holds, message, path } of rules) {
+      if (!holds(value)) ctx.addIssue({ code: 'custom', message, ...(path ? { path: [...path] } : {}) });
+    }
+  });
+  return withCelRules(
+    checked,
+    rules.map(({ cel, message, path }) => ({ rule: cel, message, ...(path ? { fieldPath: path.map((p) => `.${p}`).join('') } : {}) })),
+  );
+}
+
 /** Adds other CRD schema metadata (e.g. `x-kubernetes-list-type`), keeping what is there. */
 export function withCrdMeta<T extends z.ZodType>(schema: T, extra: Meta): T {
   return schema.meta({ ...(schema.meta() ?? {}), ...extra });
@@ -75,11 +102,21 @@ export function atMostOneOf<T extends z.ZodObject>(schema: T, fields: readonly [
 }
 
 /**
- * On an object whose optional `fields` are alternatives (see exactlyOneOf): once created, neither
- * which alternative is used nor its value may change.
+ * CEL: once created, none of the optional `fields` may be added or removed, nor its value changed.
+ * For alternatives, that fixes which one is used and its value (see exactlyOneFixedOf); for one
+ * field, that it stays set or unset. No zod side: the operator's parse never sees the old object.
  */
 export function immutableChoiceRule(fields: readonly string[], message: string): CelRule {
   const sameChoice = fields.map((f) => `has(self.${f}) == has(oldSelf.${f})`);
   const sameValue = fields.map((f) => `(!has(self.${f}) || self.${f} == oldSelf.${f})`);
   return { rule: [...sameChoice, ...sameValue].join(' && '), message };
+}
+
+/**
+ * A reference that cannot change, e.g. the group of a grant: exactly one of the optional `fields`
+ * names it (exactlyOneOf) and, once created, neither the field used nor its value may change
+ * (`fixedMessage`, enforced by kube-apiserver only).
+ */
+export function exactlyOneFixedOf<T extends z.ZodObject>(schema: T, fields: readonly (keyof z.infer<T> & string)[], what: string, fixedMessage: string): T {
+  return withCelRules(exactlyOneOf(schema, fields, what), [immutableChoiceRule(fields, fixedMessage)]);
 }
