@@ -55,6 +55,8 @@ type Policies = z.infer<typeof policiesSchema>;
 /** Writes to the object's metadata (finalizers, annotations) with optimistic concurrency; returns the updated object. */
 export interface MetadataWriter {
   patchMetadata(obj: ManagedObject, change: { finalizers?: string[]; annotations?: Record<string, string | null> }): Promise<ManagedObject>;
+  /** `obj`, with the metadata of this writer's last patch when `obj` is the copy that patch was based on. */
+  latest(obj: ManagedObject): ManagedObject;
 }
 
 export interface StatusSink {
@@ -123,7 +125,7 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
   tracker: DependencyTracker,
   signal: AbortSignal,
 ): Promise<ReconcileOutcome> {
-  let obj = original;
+  let obj = deps.metadata.latest(original);
   const meta = obj.metadata ?? {};
   const namespace = meta.namespace ?? 'default';
   const generation = meta.generation ?? 0;
@@ -168,10 +170,13 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       return await finalize(adapter, obj, ctx, policies, annotatedId ?? recordedId, deps, log);
     }
 
-    if (!(meta.finalizers ?? []).includes(FINALIZER)) {
-      currentStep = 'add finalizer';
-      obj = await deps.metadata.patchMetadata(obj, { finalizers: [...(meta.finalizers ?? []), FINALIZER] });
-    }
+    // The finalizer goes on with the first write that ties the object to Kasm (the create mark, or
+    // the recorded id): one metadata write fewer per object, and an object that never reached Kasm
+    // is deleted without waiting for the operator.
+    const withFinalizer = (): { finalizers?: string[] } => {
+      const finalizers = obj.metadata?.finalizers ?? [];
+      return finalizers.includes(FINALIZER) ? {} : { finalizers: [...finalizers, FINALIZER] };
+    };
 
     currentStep = 'parse spec';
     const specParse = adapter.specSchema.safeParse(obj.spec ?? {});
@@ -234,8 +239,8 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       }
       currentStep = 'create';
       // Crash safety (design section 5): the mark is on the object before Kasm is asked to create.
-      if (!createPending) {
-        obj = await deps.metadata.patchMetadata(obj, { annotations: { [ANNOTATION_CREATE_PENDING]: new Date().toISOString() } });
+      if (!createPending || withFinalizer().finalizers) {
+        obj = await deps.metadata.patchMetadata(obj, { ...withFinalizer(), annotations: { [ANNOTATION_CREATE_PENDING]: new Date().toISOString() } });
       }
       // A retry after a failed create keeps reporting that failure until it has a new outcome. A
       // new object (no Ready condition yet) gets the create's outcome as its first status: a
@@ -338,9 +343,10 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     ]);
     // The id annotation goes last, after the status that records it: a reconcile triggered by this
     // patch then reads a status that already has the id and what was applied.
-    if (annotations[ANNOTATION_EXTERNAL_ID] !== current.externalId || ANNOTATION_CREATE_PENDING in annotations) {
+    if (annotations[ANNOTATION_EXTERNAL_ID] !== current.externalId || ANNOTATION_CREATE_PENDING in annotations || withFinalizer().finalizers) {
       currentStep = 'record id';
       obj = await deps.metadata.patchMetadata(obj, {
+        ...withFinalizer(),
         annotations: { [ANNOTATION_EXTERNAL_ID]: current.externalId, [ANNOTATION_CREATE_PENDING]: null },
       });
     }

@@ -10,6 +10,13 @@ import type { MetadataWriter } from './managed-reconciler.js';
  */
 export class KubeMetadataWriter implements MetadataWriter {
   private writes = 0;
+  /**
+   * Per object, the metadata of its last patch and the resourceVersion that patch was based on. The
+   * informer may hand the next reconcile the copy from before the patch (the patch's own watch
+   * event not in yet); `latest` then lays the patched metadata over it, so the reconcile does not
+   * patch the same annotations again.
+   */
+  private readonly lastPatches = new Map<string, { basedOn: string; finalizers: string[] | undefined; annotations: Record<string, string> | undefined }>();
 
   constructor(
     private readonly client: KubeRequester,
@@ -43,6 +50,28 @@ export class KubeMetadataWriter implements MetadataWriter {
       contentType: contentTypes.mergePatch,
       body,
     });
-    return reply as ManagedObject;
+    const written = reply as ManagedObject;
+    const key = objectKey(meta);
+    if (meta.resourceVersion !== undefined && !meta.deletionTimestamp) {
+      this.lastPatches.set(key, { basedOn: meta.resourceVersion, finalizers: written.metadata?.finalizers, annotations: written.metadata?.annotations });
+    } else {
+      this.lastPatches.delete(key);
+    }
+    return written;
+  }
+
+  latest(obj: ManagedObject): ManagedObject {
+    const meta = obj.metadata ?? {};
+    const key = objectKey(meta);
+    const last = this.lastPatches.get(key);
+    if (last === undefined) return obj;
+    if (last.basedOn !== meta.resourceVersion) {
+      // A copy of another version: newer than the patch (or another object by the same name).
+      this.lastPatches.delete(key);
+      return obj;
+    }
+    return { ...obj, metadata: { ...meta, finalizers: last.finalizers, annotations: last.annotations } };
   }
 }
+
+const objectKey = (meta: { namespace?: string; name?: string; uid?: string }): string => `${meta.namespace ?? ''}/${meta.name ?? ''}/${meta.uid ?? ''}`;

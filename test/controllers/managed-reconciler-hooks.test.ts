@@ -126,6 +126,7 @@ function harness(hooks: Hooks, options: { withOutputs?: boolean } = {}): Harness
         obj = { ...current, metadata: { ...current.metadata, annotations, ...(change.finalizers ? { finalizers: change.finalizers } : {}) } };
         return Promise.resolve(obj);
       },
+      latest: (current) => current,
     },
     status: {
       write: (current, next, conditions) => {

@@ -23,15 +23,30 @@ function statusWrites(kind: string): number {
   return operator.manager.kubeWrites()[kind]?.status ?? 0;
 }
 
+function metadataWrites(kind: string): number {
+  return operator.manager.kubeWrites()[kind]?.metadata ?? 0;
+}
+
 describe('status writes at creation', () => {
   let groupId = '';
 
-  it('a new group is written once: its first status is Ready', async () => {
+  it('a new group is written once: its first status is Ready; its metadata twice (create mark with finalizer, then id)', async () => {
     const before = statusWrites('KasmGroup');
+    const metadataBefore = metadataWrites('KasmGroup');
     await fx.apply({ apiVersion: API_VERSION, kind: 'KasmGroup', metadata: { name: 'team' }, spec: { name: 'Team' } });
     const group = await fx.waitFor('KasmGroup', 'team', (o) => isReady(o) && o?.metadata?.annotations?.['kasm.io/external-id'] !== undefined);
     groupId = group?.status?.externalId ?? '';
     expect(statusWrites('KasmGroup') - before).toBe(1);
+    expect(metadataWrites('KasmGroup') - metadataBefore).toBe(2);
+    expect(group?.metadata?.finalizers).toEqual(['kasm.io/finalizer']);
+    expect(group?.metadata?.annotations?.['kasm.io/create-pending']).toBeUndefined();
+  });
+
+  it('an object that never reached Kasm carries no finalizer, so deleting it does not wait for the operator', async () => {
+    await fx.apply({ apiVersion: API_VERSION, kind: 'KasmGroupImage', metadata: { name: 'never' }, spec: { groupRef: { name: 'absent' }, imageRef: { name: 'absent' } } });
+    const waiting = await fx.waitFor('KasmGroupImage', 'never', (o) => readyReason(o) === 'ReferenceNotReady');
+    expect(waiting?.metadata?.finalizers ?? []).toEqual([]);
+    await fx.removeAndWait('KasmGroupImage', 'never');
   });
 
   it('a membership waiting for 10 users writes its status twice (waiting, Ready); each user at most twice', async () => {

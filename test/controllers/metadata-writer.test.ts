@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { ManagedObject } from '../../src/controllers/managed-kind.js';
+import { KubeMetadataWriter } from '../../src/controllers/metadata-writer.js';
+import type { KubeRequest } from '../../src/runtime/kube-json-client.js';
+import { FakeRequester } from '../runtime/unit-k8s/fake-requester.js';
+
+const RESOURCE = { group: 'kasm.io', version: 'v1alpha1', plural: 'kasmgroups', kind: 'KasmGroup' };
+
+const copy = (resourceVersion: string, annotations?: Record<string, string>, finalizers?: string[]): ManagedObject => ({
+  apiVersion: 'kasm.io/v1alpha1',
+  kind: 'KasmGroup',
+  metadata: { name: 'team', namespace: 'ns', uid: 'u1', resourceVersion, ...(annotations ? { annotations } : {}), ...(finalizers ? { finalizers } : {}) },
+  spec: {},
+});
+
+/** A server that applies merge patches to one stored object and bumps its resourceVersion. */
+function server(): FakeRequester {
+  let stored = copy('1');
+  return new FakeRequester((req: KubeRequest) => {
+    const patch = (req.body as { metadata: { annotations?: Record<string, string | null>; finalizers?: string[] } }).metadata;
+    const annotations: Record<string, string> = { ...(stored.metadata.annotations ?? {}) };
+    for (const [k, v] of Object.entries(patch.annotations ?? {})) {
+      if (v === null) delete annotations[k];
+      else annotations[k] = v;
+    }
+    const finalizers = patch.finalizers ?? stored.metadata.finalizers;
+    stored = copy(String(Number(stored.metadata.resourceVersion) + 1), annotations, finalizers);
+    return stored;
+  });
+}
+
+describe('KubeMetadataWriter.latest', () => {
+  it('lays its last patch over the copy that patch was based on, and nothing over any other copy', async () => {
+    const writer = new KubeMetadataWriter(server(), RESOURCE);
+    const patched = await writer.patchMetadata(copy('1'), { finalizers: ['kasm.io/finalizer'], annotations: { 'kasm.io/external-id': 'abc' } });
+    expect(patched.metadata.resourceVersion).toBe('2');
+
+    // The informer still has version 1: the reconcile sees the patched metadata anyway.
+    const stale = writer.latest(copy('1'));
+    expect(stale.metadata.annotations).toEqual({ 'kasm.io/external-id': 'abc' });
+    expect(stale.metadata.finalizers).toEqual(['kasm.io/finalizer']);
+    expect(stale.metadata.resourceVersion).toBe('1');
+
+    // A newer copy stands as it is, and the remembered patch is dropped.
+    const newer = copy('3', { other: 'x' });
+    expect(writer.latest(newer)).toBe(newer);
+    const again = copy('1');
+    expect(writer.latest(again)).toBe(again);
+  });
+
+  it('remembers nothing for an object being deleted', async () => {
+    const writer = new KubeMetadataWriter(server(), RESOURCE);
+    const deleting = { ...copy('1'), metadata: { ...copy('1').metadata, deletionTimestamp: '2026-11-23T00:00:00Z' } };
+    await writer.patchMetadata(deleting, { finalizers: [] });
+    const plain = copy('1');
+    expect(writer.latest(plain)).toBe(plain);
+  });
+});
