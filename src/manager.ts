@@ -21,6 +21,7 @@ import { KasmClient } from './kasm/client.js';
 import { createKasmTransport, type KasmTransportOptions } from './kasm/transport.js';
 import { EventRecorder } from './runtime/event-recorder.js';
 import { HealthServer } from './runtime/health-server.js';
+import { secretForCache } from './runtime/cache-compaction.js';
 import { createInformer, type ResourceInformer } from './runtime/informer.js';
 import { KubeJsonClient } from './runtime/kube-json-client.js';
 import type { KubeObject } from './runtime/kube-object.js';
@@ -138,7 +139,9 @@ export class Manager {
       ...(tuning.informerWatchdogMs !== undefined ? { watchdogMs: tuning.informerWatchdogMs } : {}),
       ...(tuning.informerBackoff !== undefined ? { backoff: tuning.informerBackoff } : {}),
     };
-    this.secrets = createInformer<SecretObject>({ ...informerOptions, resource: coreResources.secrets });
+    // The Secrets cache keeps only name, namespace, resourceVersion and data: every Secret of the
+    // watched namespaces is cached, referenced or not.
+    this.secrets = createInformer<SecretObject>({ ...informerOptions, resource: coreResources.secrets, transform: secretForCache });
     this.secrets.addEventHandler({
       onAdd: (s) => this.requeueDependents(dependencyKey.secret(s.metadata.namespace ?? '', s.metadata.name)),
       onUpdate: (_old, s) => {
@@ -166,6 +169,11 @@ export class Manager {
       if (!resource || !informer) throw new Error(`no informer for kind ${kind}`);
       const metadata = new KubeMetadataWriter(this.client, resource);
       const status = new StatusWriter<ManagedObject>({ client: this.client, resource, logger: this.log });
+      // The writer's memory of its last write per object lasts only until the cache catches up.
+      informer.addEventHandler({
+        onUpdate: (_old, obj) => status.observe(obj),
+        onDelete: (obj) => status.forget(obj.metadata.namespace, obj.metadata.name),
+      });
       const queue = new WorkQueue({
         name: kind.toLowerCase(),
         workers: config.workers,

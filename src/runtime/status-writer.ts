@@ -119,6 +119,18 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   }
 
   /**
+   * Tells the writer which version of an object its cache now holds (informer add and update
+   * events): what it remembers of its last write is dropped once the cache has moved past the
+   * version that write was based on, as knownStatus would on the object's next reconcile. Without
+   * this, every object written and not reconciled since kept a second copy of its status.
+   */
+  observe(obj: T): void {
+    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
+    const last = this.lastWrites.get(key);
+    if (last && last.fromResourceVersion !== obj.metadata.resourceVersion) this.lastWrites.delete(key);
+  }
+
+  /**
    * The status that would be written for `obj`, and whether it differs from what the object
    * has: a pure computation, no API call.
    */

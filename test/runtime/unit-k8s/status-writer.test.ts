@@ -78,6 +78,30 @@ describe('StatusWriter', () => {
     expect(w.writesFor('team-a', 'alice')).toBe(2);
   });
 
+  it('forgets its last write once the cache shows a later version, and keeps it while the cache lags', async () => {
+    const api = new FakeRequester(echo);
+    const w = new StatusWriter({ client: api, resource });
+    const stale = user({ externalId: 'old' });
+    await w.write(stale, { externalId: '42' });
+    // The cache still holds the version the write was based on: what was written stands.
+    w.observe(stale);
+    expect(w.knownStatus(stale)).toMatchObject({ externalId: '42' });
+    // The cache caught up (version 11): the object's own status is what counts from now on, even
+    // when a reconcile still holds the older copy.
+    w.observe(user({ externalId: '42', observedGeneration: 3 }, '11'));
+    expect(w.knownStatus(stale)).toEqual({ externalId: 'old' });
+  });
+
+  it('forgets a deleted object entirely', async () => {
+    const api = new FakeRequester(echo);
+    const w = new StatusWriter({ client: api, resource });
+    const stale = user({ externalId: 'old' });
+    await w.write(stale, { externalId: '42' });
+    w.forget('team-a', 'alice');
+    expect(w.writesFor('team-a', 'alice')).toBe(0);
+    expect(w.knownStatus(stale)).toEqual({ externalId: 'old' });
+  });
+
   it('uses PUT with the resourceVersion in update mode', async () => {
     const api = new FakeRequester(echo);
     const w = new StatusWriter({ client: api, resource });
