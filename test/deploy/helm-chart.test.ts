@@ -350,6 +350,21 @@ describe('image and pod settings', () => {
     expect(containerEnv(docs).KASM_TIMEOUT_SECONDS).toBe('20');
   });
 
+  it('sizes Node\'s heap from the memory limit: half of it for the old space, an 8 MiB semi-space', () => {
+    const nodeOptions = (values: Record<string, unknown>): string | undefined => containerEnv(render(values)).NODE_OPTIONS;
+    expect(containerEnv(docsFor('defaults')).NODE_OPTIONS).toBe('--max-old-space-size=128 --max-semi-space-size=8');
+    expect(nodeOptions({ resources: { limits: { memory: '384Mi' } } })).toBe('--max-old-space-size=192 --max-semi-space-size=8');
+    expect(nodeOptions({ resources: { limits: { memory: '1Gi' } } })).toBe('--max-old-space-size=512 --max-semi-space-size=8');
+    expect(nodeOptions({ resources: { limits: { memory: '500M' } } })).toBe('--max-old-space-size=238 --max-semi-space-size=8');
+    expect(nodeOptions({ resources: { limits: { memory: 402653184 } } })).toBe('--max-old-space-size=192 --max-semi-space-size=8');
+    // No limit (or one written in another unit): the image's default cap.
+    expect(nodeOptions({ resources: { limits: { memory: null } } })).toBe('--max-old-space-size=160 --max-semi-space-size=8');
+    // Set explicitly, with further options appended.
+    expect(nodeOptions({ nodeHeap: { maxOldSpaceMiB: 300, semiSpaceMiB: 16 }, nodeOptions: '--enable-source-maps' })).toBe(
+      '--max-old-space-size=300 --max-semi-space-size=16 --enable-source-maps',
+    );
+  });
+
   it('installs the CRDs with --include-crds, equal to deploy/crds', () => {
     const docs = render({}, { includeCrds: true });
     const shipped = ofKind(docs, 'CustomResourceDefinition').map((d) => d.metadata.name).sort();
@@ -383,6 +398,7 @@ describe('values the chart refuses, naming the field', () => {
     ['both an existing Secret and inline credentials', { kasm: { baseUrl: 'https://k.example.com', existingSecret: 's', apiKey: 'k', apiSecret: 's' } }, /not both/],
     ['a grace period shorter than the shutdown timeout', { shutdownTimeoutSeconds: 60, terminationGracePeriodSeconds: 30 }, /terminationGracePeriodSeconds/],
     ['no ServiceAccount to run as', { serviceAccount: { create: false } }, /serviceAccount\.name/],
+    ['a heap size that is not a whole number', { nodeHeap: { maxOldSpaceMiB: '1Gi' } }, /maxOldSpaceMiB/],
     ['a ServiceMonitor without the Service', { metrics: { service: { enabled: false }, serviceMonitor: { enabled: true } } }, /metrics\.service\.enabled/],
   ];
 

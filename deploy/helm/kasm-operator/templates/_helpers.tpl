@@ -109,3 +109,29 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- $plurals | sortAlpha | toJson }}
 {{- end }}
+
+{{/* resources.limits.memory in MiB (Mi, Gi, M, G or plain bytes); 0 when unset or written otherwise. */}}
+{{- define "kasm-operator.memoryLimitMiB" -}}
+{{- $limit := "" -}}
+{{- with .Values.resources }}{{ with .limits }}{{ with .memory }}{{ $limit = ternary (toString (int64 .)) (toString .) (or (kindIs "float64" .) (kindIs "int64" .) (kindIs "int" .)) }}{{ end }}{{ end }}{{ end -}}
+{{- if regexMatch "^[0-9]+Mi$" $limit -}}{{ trimSuffix "Mi" $limit | int64 }}
+{{- else if regexMatch "^[0-9]+Gi$" $limit -}}{{ mul (trimSuffix "Gi" $limit | int64) 1024 }}
+{{- else if regexMatch "^[0-9]+M$" $limit -}}{{ div (mul (trimSuffix "M" $limit | int64) 1000000) 1048576 }}
+{{- else if regexMatch "^[0-9]+G$" $limit -}}{{ div (mul (trimSuffix "G" $limit | int64) 1000000000) 1048576 }}
+{{- else if regexMatch "^[0-9]+$" $limit -}}{{ div ($limit | int64) 1048576 }}
+{{- else -}}0
+{{- end -}}
+{{- end }}
+
+{{/* NODE_OPTIONS: the heap sized from the memory limit (values nodeHeap), then nodeOptions. */}}
+{{- define "kasm-operator.nodeOptions" -}}
+{{- $heap := .Values.nodeHeap | default dict -}}
+{{- $old := int64 ($heap.maxOldSpaceMiB | default 0) -}}
+{{- if eq $old 0 -}}
+{{- $limit := include "kasm-operator.memoryLimitMiB" . | int64 -}}
+{{- $old = ternary (div $limit 2) 160 (gt $limit 0) -}}
+{{- end -}}
+{{- $opts := list (printf "--max-old-space-size=%d" $old) (printf "--max-semi-space-size=%d" (int64 ($heap.semiSpaceMiB | default 8))) -}}
+{{- with .Values.nodeOptions }}{{ $opts = append $opts . }}{{ end -}}
+{{- join " " $opts -}}
+{{- end }}
