@@ -24,7 +24,8 @@ export function builtinDefinition(facts: BuiltinFacts): ResourceDefinition {
     allowUnconditionalUpdate: true,
     allowCreateOnUpdate: false,
     returnDeletedObject: false,
-    strategicMerge: true,
+    // Object metadata's lists only; a kind with list fields of its own passes their strategies in `facts`.
+    strategicMergeLists: {},
     isCustomResource: false,
     schemaErrorsAreDecodeErrors: true,
     fieldLabels: metadataFieldLabels(),

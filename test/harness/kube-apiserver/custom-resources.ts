@@ -93,7 +93,7 @@ export function customResourceDefinitions(crd: KubeObject): ResourceDefinition[]
         allowUnconditionalUpdate: false,
         allowCreateOnUpdate: false,
         returnDeletedObject: true,
-        strategicMerge: false,
+        strategicMergeLists: undefined,
         isCustomResource: true,
         schema,
         schemaErrorsAreDecodeErrors: false,

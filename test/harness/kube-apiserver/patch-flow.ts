@@ -51,14 +51,14 @@ function runPatchAlgorithm(def: ResourceDefinition, live: KubeObject, req: Patch
         if (!isJsonObject(req.patch)) throw badRequest('error decoding patch: a merge patch must be a JSON object');
         return applyMergePatch(live, req.patch);
       case 'strategic':
-        if (!def.strategicMerge) {
+        if (!def.strategicMergeLists) {
           throw unsupportedMediaType(
             'application/strategic-merge-patch+json',
             Object.keys(PATCH_MEDIA_TYPES).filter((t) => t !== 'application/strategic-merge-patch+json'),
           );
         }
         if (!isJsonObject(req.patch)) throw badRequest('error decoding patch: a strategic merge patch must be a JSON object');
-        return applyStrategicMergePatch(live, req.patch, def.kind);
+        return applyStrategicMergePatch(live, req.patch, def.strategicMergeLists);
       default:
         throw badRequest(`unsupported patch type ${req.patchType}`);
     }
@@ -132,7 +132,7 @@ export function patchObject(
   const existing = ctx.store.get(def.storageKey, namespace, name);
   if (!existing) {
     // The media type is judged before the object is looked up.
-    if (req.patchType === 'strategic' && !def.strategicMerge) runPatchAlgorithm(def, { metadata: {} }, req);
+    if (req.patchType === 'strategic' && !def.strategicMergeLists) runPatchAlgorithm(def, { metadata: {} }, req);
     throw notFound(groupResource(def), name);
   }
   const patched = runPatchAlgorithm(def, toExternal(def, existing), req);

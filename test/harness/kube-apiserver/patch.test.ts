@@ -9,7 +9,6 @@ import {
   PatchError,
   recordUpdateManager,
   serverSideApply,
-  supportsStrategicMergePatch,
   type JsonPatchOp,
   type ManagedFieldsEntry,
 } from './patch.js';
@@ -125,7 +124,7 @@ describe('strategic merge patch', () => {
   };
 
   it('merges maps and deletes keys set to null', () => {
-    const out = applyStrategicMergePatch(secret, { metadata: { labels: { b: null, c: '3' } }, data: { token: 'eA==' } }, 'Secret') as typeof secret;
+    const out = applyStrategicMergePatch(secret, { metadata: { labels: { b: null, c: '3' } }, data: { token: 'eA==' } }, {}) as typeof secret;
     expect(out.metadata.labels).toEqual({ a: '1', c: '3' });
     expect(out.data).toEqual({ token: 'eA==', url: 'dQ==' });
   });
@@ -134,7 +133,7 @@ describe('strategic merge patch', () => {
     const out = applyStrategicMergePatch(
       secret,
       { metadata: { ownerReferences: [{ uid: 'u2', name: 'renamed' }, { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u3' }] } },
-      'Secret',
+      {},
     ) as typeof secret;
     expect(out.metadata.ownerReferences.map((o) => [o.uid, o.name])).toEqual([
       ['u1', 'one'],
@@ -144,14 +143,14 @@ describe('strategic merge patch', () => {
   });
 
   it('deletes list items with $patch: delete', () => {
-    const out = applyStrategicMergePatch(secret, { metadata: { ownerReferences: [{ uid: 'u1', $patch: 'delete' }] } }, 'Secret') as typeof secret;
+    const out = applyStrategicMergePatch(secret, { metadata: { ownerReferences: [{ uid: 'u1', $patch: 'delete' }] } }, {}) as typeof secret;
     expect(out.metadata.ownerReferences.map((o) => o.uid)).toEqual(['u2']);
   });
 
   it('treats finalizers as a set: patches add, $deleteFromPrimitiveList removes', () => {
-    const added = applyStrategicMergePatch(secret, { metadata: { finalizers: ['other', 'third'] } }, 'Secret') as typeof secret;
+    const added = applyStrategicMergePatch(secret, { metadata: { finalizers: ['other', 'third'] } }, {}) as typeof secret;
     expect(added.metadata.finalizers).toEqual(['kasm.io/finalizer', 'other', 'third']);
-    const removed = applyStrategicMergePatch(secret, { metadata: { '$deleteFromPrimitiveList/finalizers': ['kasm.io/finalizer'] } }, 'Secret') as typeof secret;
+    const removed = applyStrategicMergePatch(secret, { metadata: { '$deleteFromPrimitiveList/finalizers': ['kasm.io/finalizer'] } }, {}) as typeof secret;
     expect(removed.metadata.finalizers).toEqual(['other']);
   });
 
@@ -159,45 +158,51 @@ describe('strategic merge patch', () => {
     const out = applyStrategicMergePatch(
       secret,
       { metadata: { '$setElementOrder/finalizers': ['other', 'kasm.io/finalizer'], finalizers: ['other'] } },
-      'Secret',
+      {},
     ) as typeof secret;
     expect(out.metadata.finalizers).toEqual(['other', 'kasm.io/finalizer']);
   });
 
   it('replaces lists without a merge strategy', () => {
     const ns = { kind: 'Namespace', metadata: { name: 'n' }, spec: { finalizers: ['kubernetes', 'x'] } };
-    expect(applyStrategicMergePatch(ns, { spec: { finalizers: ['kubernetes'] } }, 'Namespace')).toEqual({ ...ns, spec: { finalizers: ['kubernetes'] } });
+    expect(applyStrategicMergePatch(ns, { spec: { finalizers: ['kubernetes'] } }, {})).toEqual({ ...ns, spec: { finalizers: ['kubernetes'] } });
   });
 
   it('replaces a map with $patch: replace and deletes it with $patch: delete', () => {
-    expect((applyStrategicMergePatch(secret, { data: { $patch: 'replace', only: 'eA==' } }, 'Secret') as typeof secret).data).toEqual({ only: 'eA==' });
-    expect(applyStrategicMergePatch(secret, { data: { $patch: 'delete' } }, 'Secret')).not.toHaveProperty('data');
+    expect((applyStrategicMergePatch(secret, { data: { $patch: 'replace', only: 'eA==' } }, {}) as typeof secret).data).toEqual({ only: 'eA==' });
+    expect(applyStrategicMergePatch(secret, { data: { $patch: 'delete' } }, {})).not.toHaveProperty('data');
   });
 
   it('replaces a merge-key list with a $patch: replace item', () => {
     const out = applyStrategicMergePatch(
       secret,
       { metadata: { ownerReferences: [{ $patch: 'replace' }, { apiVersion: 'v1', kind: 'ConfigMap', name: 'cm', uid: 'u9' }] } },
-      'Secret',
+      {},
     ) as typeof secret;
     expect(out.metadata.ownerReferences.map((o) => o.uid)).toEqual(['u9']);
   });
 
   it('keeps only listed keys with $retainKeys', () => {
     const cm = { kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1', b: '2', c: '3' } };
-    expect(applyStrategicMergePatch(cm, { data: { $retainKeys: ['a', 'd'], d: '4' } }, 'ConfigMap')).toEqual({ ...cm, data: { a: '1', d: '4' } });
+    expect(applyStrategicMergePatch(cm, { data: { $retainKeys: ['a', 'd'], d: '4' } }, {})).toEqual({ ...cm, data: { a: '1', d: '4' } });
   });
 
   it('rejects a merge-key list item without its key', () => {
-    expect(patchError(() => applyStrategicMergePatch(secret, { metadata: { ownerReferences: [{ name: 'x' }] } }, 'Secret')).status).toBe(422);
+    expect(patchError(() => applyStrategicMergePatch(secret, { metadata: { ownerReferences: [{ name: 'x' }] } }, {})).status).toBe(422);
+  });
+
+  it('merges a list of the kind itself by the merge key its definition gives', () => {
+    const sa = { kind: 'ServiceAccount', metadata: { name: 'sa' }, secrets: [{ name: 'a' }, { name: 'b' }] };
+    const lists = { secrets: { mergeKey: 'name' } } as const;
+    expect(applyStrategicMergePatch(sa, { secrets: [{ name: 'c' }] }, lists)).toEqual({ ...sa, secrets: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
+    // Without the strategy the list is replaced, as for any list kube has no patch metadata for.
+    expect(applyStrategicMergePatch(sa, { secrets: [{ name: 'c' }] }, {})).toEqual({ ...sa, secrets: [{ name: 'c' }] });
   });
 
   it('answers 415 for kinds without patch metadata, such as custom resources', () => {
-    const err = patchError(() => applyStrategicMergePatch({}, {}, 'KasmUser'));
+    const err = patchError(() => applyStrategicMergePatch({}, {}, undefined));
     expect(err.status).toBe(415);
     expect(err.message).toContain('application/merge-patch+json');
-    expect(supportsStrategicMergePatch('Lease')).toBe(true);
-    expect(supportsStrategicMergePatch('KasmUser')).toBe(false);
   });
 });
 

@@ -221,28 +221,17 @@ export function applyMergePatch(doc: unknown, patch: unknown): unknown {
 // Strategic merge patch
 
 /** How a list field merges: by a key field, as a set of scalars, or replaced whole (absent). */
-type ListStrategy = { mergeKey: string } | { primitives: true };
+/** How strategic merge treats one list field: merged by a key of its items, or as a set of primitives. */
+export type ListStrategy = { mergeKey: string } | { primitives: true };
+
+/** A kind's list strategies by dotted field path (its own fields; object metadata's are added here). */
+export type StrategicMergeLists = Readonly<Record<string, ListStrategy>>;
 
 /** Patch metadata of the kinds the test server stores, by dotted field path (list items skipped). */
 const OBJECT_META_LISTS: Record<string, ListStrategy> = {
   'metadata.ownerReferences': { mergeKey: 'uid' },
   'metadata.finalizers': { primitives: true },
 };
-
-const STRATEGIC_KINDS: Record<string, Record<string, ListStrategy>> = {
-  Secret: {},
-  ConfigMap: {},
-  Namespace: {},
-  Event: {},
-  Lease: {},
-  ServiceAccount: { secrets: { mergeKey: 'name' }, imagePullSecrets: { mergeKey: 'name' } },
-  CustomResourceDefinition: {},
-};
-
-/** Whether `kind` takes strategic merge patches here (custom resources do not). */
-export function supportsStrategicMergePatch(kind: string): boolean {
-  return Object.hasOwn(STRATEGIC_KINDS, kind);
-}
 
 const DELETE_MAP = Symbol('delete map');
 
@@ -262,7 +251,7 @@ function stripDirectives(value: unknown): unknown {
 }
 
 class StrategicMerger {
-  constructor(private readonly lists: Record<string, ListStrategy>) {}
+  constructor(private readonly lists: StrategicMergeLists) {}
 
   strategy(path: string[]): ListStrategy | undefined {
     const joined = path.join('.');
@@ -357,9 +346,8 @@ class StrategicMerger {
   }
 }
 
-/** Strategic merge patch for the built-in `kind`; custom resources get kube's 415. */
-export function applyStrategicMergePatch(doc: unknown, patch: unknown, kind: string): unknown {
-  const lists = STRATEGIC_KINDS[kind];
+/** Strategic merge patch for a kind with `lists` (built-ins); without them (custom resources), kube's 415. */
+export function applyStrategicMergePatch(doc: unknown, patch: unknown, lists: StrategicMergeLists | undefined): unknown {
   if (!lists) throw new PatchError(UNSUPPORTED_PATCH_MESSAGE, 415);
   if (!isJsonObject(patch)) throw new PatchError('json: cannot unmarshal array into Go value of type map[string]interface {}', 400);
   const merged = new StrategicMerger(lists).mergeMap(doc, patch, []);

@@ -6,6 +6,7 @@
 import type { FieldLabelReader } from './field-selector.js';
 import type { KubeObject } from './kube-object.js';
 import type { JsonSchemaProps, StatusCause } from './schema-validation.js';
+import type { StrategicMergeLists } from './patch.js';
 
 export interface PrinterColumn {
   name: string;
@@ -42,8 +43,8 @@ export interface ResourceDefinition {
   allowCreateOnUpdate: boolean;
   /** DELETE answers with the deleted object (custom resources) rather than a Success Status. */
   returnDeletedObject: boolean;
-  /** Strategic merge patch is accepted (built-in kinds only). */
-  strategicMerge: boolean;
+  /** Strategic merge patch is accepted with these list strategies (built-in kinds); undefined: refused with 415 (custom resources). */
+  strategicMergeLists: StrategicMergeLists | undefined;
   isCustomResource: boolean;
   /** Drives pruning and type checks: a CRD version's openAPIV3Schema, or a decoding schema for built-ins. */
   schema?: JsonSchemaProps;
