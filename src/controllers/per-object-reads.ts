@@ -1,25 +1,67 @@
+import type { Logger } from 'pino';
 import type { KasmClient } from '../kasm/client.js';
+import { jitter } from '../runtime/backoff.js';
 import type { AdapterContext } from './managed-kind.js';
 
-interface Cache<T> {
-  values: Map<string, { value: T; at: number }>;
+/** What every read needs of the reconcile's context. */
+export type ReadContext = Pick<AdapterContext, 'kasm' | 'pollIntervalMs' | 'signal' | 'logger'>;
+
+/** What a bulk list says about a value read per object, e.g. the image names get_groups lists per group. */
+export interface ReadHint<T> {
+  /** Whether a value read earlier still agrees with the list. */
+  agrees(value: T): boolean;
+  /** When the list that gave this hint was asked for (epoch ms): a hint older than a read says nothing about it. */
+  listedAt: number;
+}
+
+/** A bulk list that carries a cheap sign of the values read per object (see PerObjectReads). */
+export interface ReadHintSource<T, C extends ReadContext> {
+  /** What the reads are, for the log ("group grants"). */
+  what: string;
+  /** The list's word on `id`; undefined when there is none (per-object observation, a list without the field). */
+  hint(ctx: C, id: string): Promise<ReadHint<T> | undefined>;
+  /** A value the hint keeps confirming is still read again after about this long (± 20 %, so reads spread out). */
+  confirmedRecheckMs: number;
+  /** After this many reads in a row that disagree with the newer hint that asked for them, the hint is not used for the connection. Default 3. */
+  missesToDistrust?: number;
+}
+
+interface Held<T> {
+  value: T;
+  /** When the read finished. */
+  at: number;
+  /** Age at which a hint-confirmed value is read again anyway. */
+  recheckAfterMs: number;
+}
+
+interface PerConnection<T> {
+  values: Map<string, Held<T>>;
+  inflight: Map<string, Promise<Held<T>>>;
+  misses: number;
+  hintTrusted: boolean;
   sweptAt: number;
 }
 
 /**
- * Kasm data with no list endpoint (user attributes, group settings) is read per object, at most
- * once per `pollFactor` poll intervals unless forced (after a write). One cache per connection and
- * kind of read; values nobody asked for within the longest interval are dropped (an ended session,
- * a deleted group), so the cache holds only what is in use.
+ * Kasm data with no list endpoint (user attributes, group settings, a group's grants) is read per
+ * object, one read per id at a time: again after `pollFactor` poll intervals, or at once when
+ * forced (after a write). One cache per connection and kind of read; values nobody asked for in a
+ * long while are dropped (an ended session, a deleted group).
+ *
+ * With a `hinted` source, a bulk list read anyway carries a sign of the value (get_groups names
+ * each group's images; get_images_group has the grants): a held value then stands while the newest
+ * list agrees with it, so at steady state nothing is read per object, and a list that disagrees and
+ * was asked for after the read asks for a read at once, which finds a change made in Kasm within
+ * one poll interval. The sign is checked against what the reads return: when reads keep
+ * contradicting it, the connection goes back to reading every `pollFactor` polls, with a warning.
  */
-export class PerObjectReads<T> {
-  private readonly byConnection = new WeakMap<KasmClient, Cache<T>>();
-  /** The longest age any caller accepts: an older value serves nobody. */
-  private longestMaxAgeMs = 0;
+export class PerObjectReads<T, C extends ReadContext = AdapterContext> {
+  private readonly byConnection = new WeakMap<KasmClient, PerConnection<T>>();
 
   constructor(
     private readonly read: (kasm: KasmClient, id: string, signal: AbortSignal) => Promise<T>,
     private readonly pollFactor: number,
+    private readonly hinted?: ReadHintSource<T, C>,
   ) {}
 
   /** Values held for a connection (for tests). */
@@ -27,24 +69,74 @@ export class PerObjectReads<T> {
     return this.byConnection.get(kasm)?.values.size ?? 0;
   }
 
-  /** The value for `id`, read again when older than `pollFactor` poll intervals, or when `force`d (after a write). */
-  async get(ctx: Pick<AdapterContext, 'kasm' | 'pollIntervalMs' | 'signal'>, id: string, force = false): Promise<T> {
-    const now = Date.now();
-    const maxAgeMs = ctx.pollIntervalMs * this.pollFactor;
-    this.longestMaxAgeMs = Math.max(this.longestMaxAgeMs, maxAgeMs);
-    let cache = this.byConnection.get(ctx.kasm);
-    if (!cache) this.byConnection.set(ctx.kasm, (cache = { values: new Map(), sweptAt: now }));
-    this.sweep(cache, now);
-    const cached = cache.values.get(id);
-    if (!force && cached && now - cached.at < maxAgeMs) return cached.value;
-    const value = await this.read(ctx.kasm, id, ctx.signal);
-    cache.values.set(id, { value, at: Date.now() });
-    return value;
+  /** Whether the connection still goes by the hint (for tests). */
+  trustsHint(kasm: KasmClient): boolean {
+    return this.byConnection.get(kasm)?.hintTrusted ?? true;
   }
 
-  private sweep(cache: Cache<T>, now: number): void {
-    if (now - cache.sweptAt < this.longestMaxAgeMs) return;
-    cache.sweptAt = now;
-    for (const [id, entry] of cache.values) if (now - entry.at >= this.longestMaxAgeMs) cache.values.delete(id);
+  /** The value for `id`: held, or read now when the hint or its age says so, or when `force`d (after a write). */
+  async get(ctx: C, id: string, force = false): Promise<T> {
+    const conn = this.connection(ctx.kasm);
+    const held = conn.values.get(id);
+    if (force || held === undefined) return (await this.readNow(ctx, conn, id, force)).value;
+    const hint = this.hinted && conn.hintTrusted ? await this.hinted.hint(ctx, id) : undefined;
+    const age = Date.now() - held.at;
+    if (hint === undefined) {
+      if (age < ctx.pollIntervalMs * this.pollFactor) return held.value;
+      return (await this.readNow(ctx, conn, id, false)).value;
+    }
+    if (age >= held.recheckAfterMs) return (await this.readNow(ctx, conn, id, false)).value;
+    if (hint.agrees(held.value) || hint.listedAt <= held.at) return held.value;
+    const fresh = await this.readNow(ctx, conn, id, false);
+    this.score(ctx.logger, conn, hint.agrees(fresh.value));
+    return fresh.value;
+  }
+
+  /** Counts reads the hint asked for that then disagreed with it; enough in a row and the hint is dropped. */
+  private score(logger: Logger, conn: PerConnection<T>, agreed: boolean): void {
+    if (agreed) {
+      conn.misses = 0;
+      return;
+    }
+    conn.misses += 1;
+    if (!this.hinted || conn.misses < (this.hinted.missesToDistrust ?? 3) || !conn.hintTrusted) return;
+    conn.hintTrusted = false;
+    logger.warn(
+      { what: this.hinted.what, misses: conn.misses },
+      `Kasm's bulk list and its per-object reads of ${this.hinted.what} disagree; reading them every ${this.pollFactor} poll intervals instead`,
+    );
+  }
+
+  /** One read per id at a time, unless forced (a read begun before a write may miss it). */
+  private readNow(ctx: ReadContext, conn: PerConnection<T>, id: string, force: boolean): Promise<Held<T>> {
+    const running = force ? undefined : conn.inflight.get(id);
+    if (running) return running;
+    const started = this.read(ctx.kasm, id, ctx.signal)
+      .then((value) => {
+        const now = Date.now();
+        const recheckAfterMs = this.hinted ? jitter(this.hinted.confirmedRecheckMs, 0.2) : 0;
+        conn.values.set(id, { value, at: now, recheckAfterMs });
+        this.sweep(conn, now, ctx.pollIntervalMs);
+        return { value, at: now, recheckAfterMs };
+      })
+      .finally(() => {
+        if (conn.inflight.get(id) === started) conn.inflight.delete(id);
+      });
+    conn.inflight.set(id, started);
+    return started;
+  }
+
+  /** Drops values nobody has asked about for longer than any of them is kept (a deleted group). */
+  private sweep(conn: PerConnection<T>, now: number, pollIntervalMs: number): void {
+    const keepMs = Math.max((this.hinted?.confirmedRecheckMs ?? 0) * 1.2, pollIntervalMs * this.pollFactor);
+    if (now - conn.sweptAt < keepMs) return;
+    conn.sweptAt = now;
+    for (const [id, held] of conn.values) if (now - held.at >= keepMs) conn.values.delete(id);
+  }
+
+  private connection(kasm: KasmClient): PerConnection<T> {
+    let conn = this.byConnection.get(kasm);
+    if (!conn) this.byConnection.set(kasm, (conn = { values: new Map(), inflight: new Map(), misses: 0, hintTrusted: true, sweptAt: Date.now() }));
+    return conn;
   }
 }

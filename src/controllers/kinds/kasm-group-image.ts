@@ -1,8 +1,8 @@
 import { kasmGroupImageSpec, type KasmGroupImageSpec } from '../../api/kasm-group-image.js';
 import type { KasmGroupImage } from '../../kasm/areas/groups.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
-import { HintedReads, type ReadHint } from '../hinted-reads.js';
 import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
+import { PerObjectReads, type ReadHint } from '../per-object-reads.js';
 import { resolveManagedRef } from '../reference-resolver.js';
 import { findGroup, findImage, groupsInventory, observesPerObject, requireInKasm } from './kasm-inventories.js';
 
@@ -46,13 +46,15 @@ async function workspaceNamesHint(ctx: AdapterContext, groupId: string): Promise
  * poll anyway, names every group's images: while those names match the grants last read, nothing
  * is read; when they change, the group is read at the next look.
  */
-const groupImagesReads = new HintedReads<KasmGroupImage[]>({
-  what: 'group grants (get_groups workspace_names against get_images_group)',
-  read: (kasm, groupId, signal) => kasm.groups.listImages(groupId, { priority: 'background', signal }),
-  hint: workspaceNamesHint,
-  pollFactor: GROUP_IMAGES_POLL_FACTOR,
-  confirmedRecheckMs: CONFIRMED_GRANTS_RECHECK_MS,
-});
+const groupImagesReads = new PerObjectReads<KasmGroupImage[]>(
+  (kasm, groupId, signal) => kasm.groups.listImages(groupId, { priority: 'background', signal }),
+  GROUP_IMAGES_POLL_FACTOR,
+  {
+    what: 'group grants (get_groups workspace_names against get_images_group)',
+    hint: workspaceNamesHint,
+    confirmedRecheckMs: CONFIRMED_GRANTS_RECHECK_MS,
+  },
+);
 
 /**
  * The grant's identity: the group id followed by the image id (64 hex digits, the most a status
