@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../src/config.js';
 import type { ObservationMode } from '../src/controllers/managed-kind.js';
+import { imageRuntime } from './image-runtime.js';
 import type { OperatorBuild } from './operator-process.js';
 
 export interface BenchOptions {
@@ -15,14 +16,16 @@ export interface BenchOptions {
   perObjectCreateWith: 'self' | 'bulk';
   /** The operator's WORKERS (reconciles in parallel per kind); undefined: its default. */
   workers: number | undefined;
-  /** Node options of the operator process (heap sizing, e.g. `--max-semi-space-size=2`); '' for Node's defaults. */
+  /** Node options of the operator process (heap sizing); default the image's NODE_OPTIONS, '' for Node's defaults. */
   operatorNodeOptions: string;
-  /** How the operator is built: `tsc` as the image does today, or `bundle` (esbuild, tree-shaken). */
+  /** Environment of the operator process that changes its memory use (MALLOC_ARENA_MAX); default the image's. */
+  operatorEnv: Record<string, string>;
+  /** How the operator is built: `bundle` as the image does (esbuild, scripts/bundle.ts), or `tsc` (one file per module). */
   operatorBuild: OperatorBuild;
 }
 
 const USAGE =
-  'usage: npm run bench -- --objects N[,N...] --kasm-rps R [--mode bulk|per-object|both] [--poll 5s] [--settle-polls 3] [--steady-polls 5] [--per-object-create self|bulk] [--workers W] [--operator-node-options="--max-semi-space-size=2 ..."] [--operator-build tsc|bundle]';
+  'usage: npm run bench -- --objects N[,N...] --kasm-rps R [--mode bulk|per-object|both] [--poll 5s] [--settle-polls 3] [--steady-polls 5] [--per-object-create self|bulk] [--workers W] [--operator-node-options="--max-old-space-size=160 ..."] [--operator-env="MALLOC_ARENA_MAX=2"] [--operator-build bundle|tsc]';
 
 function pollMs(text: string): number {
   const value = parseDuration(text);
@@ -43,8 +46,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'steady-polls': { type: 'string', default: '5' },
       'per-object-create': { type: 'string', default: 'self' },
       workers: { type: 'string' },
-      'operator-node-options': { type: 'string', default: '' },
-      'operator-build': { type: 'string', default: 'tsc' },
+      'operator-node-options': { type: 'string' },
+      'operator-env': { type: 'string' },
+      'operator-build': { type: 'string', default: 'bundle' },
     },
     strict: true,
   });
@@ -63,15 +67,23 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   if (createWith !== 'self' && createWith !== 'bulk') throw new Error(`--per-object-create: "${createWith}" must be self or bulk\n${USAGE}`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new Error(`--workers: "${values.workers}" must be a whole number >= 1\n${USAGE}`);
-  const operatorNodeOptions = values['operator-node-options'].trim();
+  const image = imageRuntime();
+  const operatorNodeOptions = (values['operator-node-options'] ?? image.nodeOptions).trim();
   if (operatorNodeOptions !== '' && !operatorNodeOptions.split(/\s+/).every((o) => o.startsWith('--'))) {
     throw new Error(`--operator-node-options: "${operatorNodeOptions}" must be Node options, e.g. "--max-semi-space-size=2"\n${USAGE}`);
+  }
+  const operatorEnv: Record<string, string> = values['operator-env'] === undefined ? image.env : {};
+  for (const pair of (values['operator-env'] ?? '').split(/\s+/).filter((p) => p !== '')) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(pair);
+    if (!m?.[1]) throw new Error(`--operator-env: "${pair}" must be NAME=value\n${USAGE}`);
+    operatorEnv[m[1]] = m[2] ?? '';
   }
   const operatorBuild = values['operator-build'];
   if (operatorBuild !== 'tsc' && operatorBuild !== 'bundle') throw new Error(`--operator-build: "${operatorBuild}" must be tsc or bundle\n${USAGE}`);
   return {
     operatorBuild,
     operatorNodeOptions,
+    operatorEnv,
     workers,
     settlePolls,
     steadyPolls,

@@ -81,11 +81,28 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   await manager.start();
 
+  // For investigations of the peak: BENCH_HEAP_SNAPSHOT_AT="30,60" (seconds after the first apply)
+  // writes heap snapshots during creation into BENCH_HEAP_SNAPSHOT_DIR. A snapshot collects garbage
+  // first, so it shows the live set at that moment; the process stalls while it is written.
+  const scheduleCreationSnapshots = (): void => {
+    const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+    const at = (process.env.BENCH_HEAP_SNAPSHOT_AT ?? '').split(',').map(Number).filter((s) => Number.isFinite(s) && s > 0);
+    if (!dir) return;
+    for (const s of at) {
+      setTimeout(() => {
+        const before = memoryNow();
+        writeHeapSnapshot(join(dir, `operator-${process.pid}-creation-${s}s.heapsnapshot`));
+        process.stderr.write(`bench operator: heap snapshot at ${s}s of creation; before ${JSON.stringify(before)}, after ${JSON.stringify(memoryNow())}\n`);
+      }, s * 1000).unref();
+    }
+  };
+
   process.on('message', (raw: ChildRequest) => {
     void (async () => {
       switch (raw.type) {
         case 'loop-start':
           loop.start();
+          scheduleCreationSnapshots();
           send({ type: 'ack', id: raw.id });
           return;
         case 'loop-stop':

@@ -6,8 +6,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { operatorBundleOptions } from '../scripts/bundle.js';
 import type { ChildReply, ChildRequest, ChildStart, ChildStats, ChildStopped } from './operator-protocol.js';
 import type { LoopDelayFigures, MemoryFigures } from './process-sampler.js';
 
@@ -17,38 +19,22 @@ const childScript = join(outDir, 'bench', 'operator-child.js');
 
 export type OperatorBuild = 'tsc' | 'bundle';
 
-interface EsbuildApi {
-  buildSync(options: Record<string, unknown>): { errors: unknown[] };
-}
-
 /**
- * `bundle`: the operator as one esbuild bundle (tree-shaken: most of @kubernetes/client-node's
- * generated API is never loaded), to measure what such an image build would save. esbuild comes
- * with tsx; it is not a dependency of its own.
+ * `bundle` (the default, what the image runs): the operator as one esbuild bundle with the image's
+ * options (scripts/bundle.ts). `tsc`: the compiled files one by one, as the image ran them before.
  */
-function bundleOperator(): string {
-  const esbuild = createRequire(import.meta.url)('esbuild') as EsbuildApi;
+async function bundleOperator(): Promise<string> {
   const outfile = join(outDir, 'bundle', 'operator-child.mjs');
-  esbuild.buildSync({
-    entryPoints: [join(benchDir, 'operator-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    outfile,
-    // CommonJS dependencies inside an ES module bundle still call require().
-    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
+  await build(operatorBundleOptions(join(benchDir, 'operator-child.ts'), outfile));
   return outfile;
 }
 
 /** Compiles bench/operator-child.ts and the operator sources it imports; returns the script to run. */
-export function compileOperator(log: (line: string) => void, build: OperatorBuild): string {
+export async function compileOperator(log: (line: string) => void, how: OperatorBuild): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   // Outside the project's package scope: say that these files are ES modules.
   writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
-  if (build === 'bundle') return bundleOperator();
+  if (how === 'bundle') return bundleOperator();
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(benchDir, 'tsconfig.operator.json')], { encoding: 'utf8' });
   // Type errors elsewhere in a tree being edited do not stop the emit; a missing output does.
@@ -102,15 +88,15 @@ export class OperatorProcess {
     return Promise.race([wait, this.crashed]);
   }
 
-  /** `nodeOptions`: Node options of the operator process (heap sizing), '' for none. */
-  static start(script: string, nodeOptions: string, start: ChildStart): Promise<OperatorProcess> {
+  /** `nodeOptions`: Node options of the operator process (heap sizing), '' for none; `env`: variables added to its environment (MALLOC_ARENA_MAX). */
+  static start(script: string, nodeOptions: string, env: Record<string, string>, start: ChildStart): Promise<OperatorProcess> {
     // --expose-gc: the benchmark can ask for the heap that is retained, not garbage not yet collected.
     // BENCH_OPERATOR_NODE_FLAGS adds Node flags for investigations (--cpu-prof, --heapsnapshot-signal=SIGUSR2).
     const extra = (process.env.BENCH_OPERATOR_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
     const options = nodeOptions.split(' ').filter((o) => o !== '');
     const child = spawn(process.execPath, ['--expose-gc', ...options, ...extra, script], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, BENCH_OPERATOR: JSON.stringify(start) },
+      env: { ...process.env, ...env, BENCH_OPERATOR: JSON.stringify(start) },
     });
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null): void => reject(new Error(`operator child ended before it started (exit ${code})`));

@@ -10,11 +10,13 @@ export interface MemoryFigures {
   heapTotalMb?: number;
   /** Memory held outside the V8 heap by JavaScript objects (Buffers, ArrayBuffers ...). */
   externalMb?: number;
+  /** Of `externalMb`, the ArrayBuffers (Buffers included): response bodies, sockets' buffers. */
+  arrayBuffersMb?: number;
 }
 
 export function memoryNow(): MemoryFigures {
   const m = process.memoryUsage();
-  return { rssMb: Math.round(m.rss / MB), heapUsedMb: Math.round(m.heapUsed / MB), heapTotalMb: Math.round(m.heapTotal / MB), externalMb: Math.round(m.external / MB) };
+  return { rssMb: Math.round(m.rss / MB), heapUsedMb: Math.round(m.heapUsed / MB), heapTotalMb: Math.round(m.heapTotal / MB), externalMb: Math.round(m.external / MB), arrayBuffersMb: Math.round(m.arrayBuffers / MB) };
 }
 
 /** Keeps the highest RSS and heap seen, sampled every `intervalMs`. */
@@ -35,6 +37,7 @@ export class MemoryPeak {
       heapUsedMb: Math.max(this.peak.heapUsedMb, now.heapUsedMb),
       heapTotalMb: max(this.peak.heapTotalMb, now.heapTotalMb),
       externalMb: max(this.peak.externalMb, now.externalMb),
+      arrayBuffersMb: max(this.peak.arrayBuffersMb, now.arrayBuffersMb),
     };
   }
 

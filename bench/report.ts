@@ -1,5 +1,6 @@
 /** The markdown table and the SVG chart written next to the JSON results. */
 import type { ScenarioResult } from './scenario.js';
+import { imageRuntime } from './image-runtime.js';
 
 const yesNo = (v: boolean): string => (v ? 'yes' : 'NO');
 
@@ -11,7 +12,12 @@ const list = (counts: Record<string, number>): string =>
 
 /** How the operator ran: its WORKERS, heap limit and build. */
 const operatorSetup = (r: ScenarioResult): string =>
-  [`${r.workers} workers`, r.operatorBuild, r.operatorNodeOptions === '' ? 'Node defaults' : `\`${r.operatorNodeOptions}\``].join(', ');
+  [
+    `${r.workers} workers`,
+    r.operatorBuild,
+    r.operatorNodeOptions === '' ? 'Node defaults' : `\`${r.operatorNodeOptions}\``,
+    ...Object.entries(r.operatorEnv ?? {}).map(([k, v]) => `${k}=${v}`),
+  ].join(', ');
 
 export function markdownReport(results: readonly ScenarioResult[], startedAt: string): string {
   const first = results[0];
@@ -24,7 +30,7 @@ export function markdownReport(results: readonly ScenarioResult[], startedAt: st
         `Kasm simulator limited to R requests/s (429 above it); the operator's client limit is R; poll interval ${first.pollMs / 1000} s; ` +
         `steady state measured over ${first.steady.pollIntervals} poll intervals after ${first.steady.settlePolls} to settle. ` +
         'Floor = (creates of users, groups and images + add_user_group per membership entry + add_images_group per grant + get_images_group per group with grants + 3 lists) / R. ' +
-        'The operator runs alone in a child process (compiled JavaScript); memory and event-loop figures are its own.'
+        'The operator runs alone in a child process, as the image runs it unless the operator column says otherwise; memory and event-loop figures are its own.'
       : 'No runs.',
     '',
     '| N | R | mode | operator | objects | all Ready | time to Ready (s) | floor (s) | ratio | Kasm calls/object (create) | peak calls/s | 429s (peak/s) | steady calls/poll: lists + other | steady status writes/poll | restart Kasm writes | restart calls | restart all reconciled (s; polls) | status writes/object: until Ready; settled | metadata writes/object | loop p99 (ms) | operator RSS peak (MiB) | heap peak (MiB) |',
@@ -131,7 +137,8 @@ const COLOURS: Record<string, string> = { bulk: '#1f77b4', 'per-object': '#d6272
 
 export function svgChart(all: readonly ScenarioResult[]): string {
   // The chart compares the designs as the image runs them; build and heap variants are in the table only.
-  const results = all.filter((r) => r.operatorBuild === 'tsc' && r.operatorNodeOptions === '');
+  const image = imageRuntime();
+  const results = all.filter((r) => r.operatorBuild === 'bundle' && r.operatorNodeOptions === image.nodeOptions);
   const xs = [...new Set(results.map((r) => r.objects))].sort((a, b) => a - b);
   const modes = [...new Set(results.map((r) => r.mode))];
   const byMode = (pick: (r: ScenarioResult) => number): Series[] =>

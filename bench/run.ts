@@ -31,7 +31,7 @@ function runOne(scenario: ScenarioOptions, out: string): Promise<void> {
 async function main(): Promise<void> {
   const { objects, modes, perObjectCreateWith, ...shared } = parseBenchOptions(process.argv.slice(2));
   mkdirSync(resultsDir, { recursive: true });
-  const operatorScript = compileOperator((line) => process.stderr.write(`${line}\n`), shared.operatorBuild);
+  const operatorScript = await compileOperator((line) => process.stderr.write(`${line}\n`), shared.operatorBuild);
   const startedAt = new Date().toISOString();
   const stamp = startedAt.replace(/[:.]/g, '-');
   const results: ScenarioResult[] = [];

@@ -25,7 +25,7 @@ const NAMESPACE = 'kasm-bench';
 const APPLY_CONCURRENCY = 16;
 
 /** One (N, mode) of the command line's options; `operatorBuild` is recorded with the results. */
-export interface ScenarioOptions extends Pick<BenchOptions, 'kasmRps' | 'pollMs' | 'settlePolls' | 'steadyPolls' | 'workers' | 'operatorNodeOptions' | 'operatorBuild'> {
+export interface ScenarioOptions extends Pick<BenchOptions, 'kasmRps' | 'pollMs' | 'settlePolls' | 'steadyPolls' | 'workers' | 'operatorNodeOptions' | 'operatorEnv' | 'operatorBuild'> {
   objects: number;
   mode: ObservationMode;
   /**
@@ -46,6 +46,8 @@ export interface ScenarioResult {
   workers: number;
   /** Node options the operator process ran with ('' for Node's defaults). */
   operatorNodeOptions: string;
+  /** Environment variables of the operator process that change its memory use (MALLOC_ARENA_MAX). */
+  operatorEnv?: Record<string, string>;
   operatorBuild: OperatorBuild;
   mix: Record<BenchKind, number> & { passwordSecrets: number; membershipEntries: number; managedObjects: number };
   floor: { calls: number; seconds: number };
@@ -193,7 +195,7 @@ export async function runScenario(options: ScenarioOptions, log: (line: string) 
   const tracker = new ReadyTracker(kubeConfig, NAMESPACE, perKindCount);
   const running = new Set<OperatorProcess>();
   const startOperator = async (observation: ObservationMode): Promise<OperatorProcess> => {
-    const op = await OperatorProcess.start(options.operatorScript, options.operatorNodeOptions, {
+    const op = await OperatorProcess.start(options.operatorScript, options.operatorNodeOptions, options.operatorEnv, {
       kasmUrl: sim.url,
       apiKey: sim.adminKey.apiKey,
       apiSecret: sim.adminKey.apiSecret,
@@ -354,6 +356,7 @@ export async function runScenario(options: ScenarioOptions, log: (line: string) 
       pollMs,
       workers,
       operatorNodeOptions: options.operatorNodeOptions,
+      operatorEnv: options.operatorEnv,
       operatorBuild: options.operatorBuild,
       mix: { ...perKindCount, passwordSecrets: w.secrets.length, membershipEntries: w.membershipEntries, managedObjects: objectCount },
       floor: { calls: floor, seconds: round(floorSeconds) },
@@ -406,7 +409,7 @@ export async function runScenario(options: ScenarioOptions, log: (line: string) 
         operator: { ...creatorMemory.stopped.memory, steady: creatorMemory.steady, retainedAfterGc: creatorMemory.retained },
         restarted: { ...restartStopped.memory, retainedAfterGc: restartRetained },
         peakRssMb: Math.max(peakOf(creatorMemory.stopped), peakOf(restartStopped)),
-        note: 'the operator alone, in a child process (compiled JavaScript, as the image runs it); the simulator, the API test server and the benchmark run in the parent',
+        note: 'the operator alone, in a child process (the image bundle and Node options unless told otherwise); the simulator, the API test server and the benchmark run in the parent',
       },
       operatorWarnings: {
         count: creatorMemory.stopped.warnings.count + restartStopped.warnings.count,
