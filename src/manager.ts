@@ -169,10 +169,16 @@ export class Manager {
       if (!resource || !informer) throw new Error(`no informer for kind ${kind}`);
       const metadata = new KubeMetadataWriter(this.client, resource);
       const status = new StatusWriter<ManagedObject>({ client: this.client, resource, logger: this.log });
-      // The writer's memory of its last write per object lasts only until the cache catches up.
+      // The writers' memory of their last write per object lasts only until the cache catches up.
       informer.addEventHandler({
-        onUpdate: (_old, obj) => status.observe(obj),
-        onDelete: (obj) => status.forget(obj.metadata.namespace, obj.metadata.name),
+        onUpdate: (_old, obj) => {
+          status.observe(obj);
+          metadata.observe(obj);
+        },
+        onDelete: (obj) => {
+          status.forget(obj.metadata.namespace, obj.metadata.name);
+          metadata.forget(obj);
+        },
       });
       const queue = new WorkQueue({
         name: kind.toLowerCase(),

@@ -171,8 +171,8 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     }
 
     // The finalizer goes on with the first write that ties the object to Kasm (the create mark, or
-    // the recorded id): one metadata write fewer per object, and an object that never reached Kasm
-    // is deleted without waiting for the operator.
+    // before anything is written to a Kasm object found by key or id): one metadata write fewer per
+    // created object, and an object that never reached Kasm is deleted without waiting.
     const withFinalizer = (): { finalizers?: string[] } => {
       const finalizers = obj.metadata?.finalizers ?? [];
       return finalizers.includes(FINALIZER) ? {} : { finalizers: [...finalizers, FINALIZER] };
@@ -279,6 +279,12 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
       deps.events.emit(obj, { type: 'Normal', reason: 'Adopted', action: 'Adopt', note: `Adopted ${adapter.kind} "${naturalKey}" (${current.externalId}) ${adoptedWhy}` });
       log.info({ externalId: current.externalId, why: adoptedWhy }, 'adopted');
     }
+    // A Kasm object found rather than created gets the finalizer before anything is written to it
+    // (an update, afterSync's work), so deleting the resource always reaches Kasm.
+    if (withFinalizer().finalizers) {
+      currentStep = 'add finalizer';
+      obj = await deps.metadata.patchMetadata(obj, withFinalizer());
+    }
 
     currentStep = 'compare';
     // After a create, what the create applied counts as applied (a password set with the user, for one).
@@ -343,10 +349,9 @@ export async function reconcileManaged<TSpec, TResolved, TObserved>(
     ]);
     // The id annotation goes last, after the status that records it: a reconcile triggered by this
     // patch then reads a status that already has the id and what was applied.
-    if (annotations[ANNOTATION_EXTERNAL_ID] !== current.externalId || ANNOTATION_CREATE_PENDING in annotations || withFinalizer().finalizers) {
+    if (annotations[ANNOTATION_EXTERNAL_ID] !== current.externalId || ANNOTATION_CREATE_PENDING in annotations) {
       currentStep = 'record id';
       obj = await deps.metadata.patchMetadata(obj, {
-        ...withFinalizer(),
         annotations: { [ANNOTATION_EXTERNAL_ID]: current.externalId, [ANNOTATION_CREATE_PENDING]: null },
       });
     }

@@ -14,9 +14,13 @@ export class KubeMetadataWriter implements MetadataWriter {
    * Per object, the metadata of its last patch and the resourceVersion that patch was based on. The
    * informer may hand the next reconcile the copy from before the patch (the patch's own watch
    * event not in yet); `latest` then lays the patched metadata over it, so the reconcile does not
-   * patch the same annotations again.
+   * patch the same annotations again. Forgotten once the cache has moved past that copy (`observe`)
+   * or the object is gone (`forget`).
    */
-  private readonly lastPatches = new Map<string, { basedOn: string; finalizers: string[] | undefined; annotations: Record<string, string> | undefined }>();
+  private readonly lastPatches = new Map<
+    string,
+    { basedOn: string; resourceVersion: string | undefined; finalizers: string[] | undefined; annotations: Record<string, string> | undefined }
+  >();
 
   constructor(
     private readonly client: KubeRequester,
@@ -53,24 +57,39 @@ export class KubeMetadataWriter implements MetadataWriter {
     const written = reply as ManagedObject;
     const key = objectKey(meta);
     if (meta.resourceVersion !== undefined && !meta.deletionTimestamp) {
-      this.lastPatches.set(key, { basedOn: meta.resourceVersion, finalizers: written.metadata?.finalizers, annotations: written.metadata?.annotations });
+      this.lastPatches.set(key, {
+        basedOn: meta.resourceVersion,
+        resourceVersion: written.metadata?.resourceVersion,
+        finalizers: written.metadata?.finalizers,
+        annotations: written.metadata?.annotations,
+      });
     } else {
       this.lastPatches.delete(key);
     }
     return written;
   }
 
+  /**
+   * The copy the last patch was based on, with that patch's metadata and resourceVersion (the patch
+   * changed nothing else, so this is the object as the patch left it); any other copy as it is.
+   */
   latest(obj: ManagedObject): ManagedObject {
     const meta = obj.metadata ?? {};
-    const key = objectKey(meta);
+    const last = this.lastPatches.get(objectKey(meta));
+    if (last === undefined || last.basedOn !== meta.resourceVersion) return obj;
+    return { ...obj, metadata: { ...meta, resourceVersion: last.resourceVersion, finalizers: last.finalizers, annotations: last.annotations } };
+  }
+
+  /** The cache now holds this version of the object (informer add and update events). */
+  observe(obj: ManagedObject): void {
+    const key = objectKey(obj.metadata ?? {});
     const last = this.lastPatches.get(key);
-    if (last === undefined) return obj;
-    if (last.basedOn !== meta.resourceVersion) {
-      // A copy of another version: newer than the patch (or another object by the same name).
-      this.lastPatches.delete(key);
-      return obj;
-    }
-    return { ...obj, metadata: { ...meta, finalizers: last.finalizers, annotations: last.annotations } };
+    if (last !== undefined && last.basedOn !== obj.metadata?.resourceVersion) this.lastPatches.delete(key);
+  }
+
+  /** The object is gone (informer delete event). */
+  forget(obj: ManagedObject): void {
+    this.lastPatches.delete(objectKey(obj.metadata ?? {}));
   }
 }
 

@@ -22,14 +22,16 @@ export interface ReadHintSource<T, C extends ReadContext> {
   hint(ctx: C, id: string): Promise<ReadHint<T> | undefined>;
   /** A value the hint keeps confirming is still read again after about this long (± 20 %, so reads spread out). */
   confirmedRecheckMs: number;
-  /** After this many reads in a row that disagree with the newer hint that asked for them, the hint is not used for the connection. Default 3. */
+  /** After this many reads of an id in a row that disagree with the newer hint that asked for them, the hint is not used for that id. Default 3. */
   missesToDistrust?: number;
 }
 
 interface Held<T> {
   value: T;
-  /** When the read finished. */
+  /** When the read was asked for: a change made before then is in the value. */
   at: number;
+  /** Order in which reads were asked for, to keep the later of two that overlap. */
+  seq: number;
   /** Age at which a hint-confirmed value is read again anyway. */
   recheckAfterMs: number;
 }
@@ -37,9 +39,13 @@ interface Held<T> {
 interface PerConnection<T> {
   values: Map<string, Held<T>>;
   inflight: Map<string, Promise<Held<T>>>;
-  misses: number;
-  hintTrusted: boolean;
+  /** Per id, reads in a row that contradicted the hint that asked for them. */
+  misses: Map<string, number>;
+  /** Ids whose hint is no longer used. */
+  distrusted: Set<string>;
+  warned: boolean;
   sweptAt: number;
+  nextSeq: number;
 }
 
 /**
@@ -52,8 +58,8 @@ interface PerConnection<T> {
  * each group's images; get_images_group has the grants): a held value then stands while the newest
  * list agrees with it, so at steady state nothing is read per object, and a list that disagrees and
  * was asked for after the read asks for a read at once, which finds a change made in Kasm within
- * one poll interval. The sign is checked against what the reads return: when reads keep
- * contradicting it, the connection goes back to reading every `pollFactor` polls, with a warning.
+ * one poll interval. The sign is checked against what the reads return: when reads of an id keep
+ * contradicting it, that id goes back to a read every `pollFactor` polls, with a warning.
  */
 export class PerObjectReads<T, C extends ReadContext = AdapterContext> {
   private readonly byConnection = new WeakMap<KasmClient, PerConnection<T>>();
@@ -69,9 +75,9 @@ export class PerObjectReads<T, C extends ReadContext = AdapterContext> {
     return this.byConnection.get(kasm)?.values.size ?? 0;
   }
 
-  /** Whether the connection still goes by the hint (for tests). */
-  trustsHint(kasm: KasmClient): boolean {
-    return this.byConnection.get(kasm)?.hintTrusted ?? true;
+  /** Whether reads of `id` still go by the hint (for tests). */
+  trustsHint(kasm: KasmClient, id: string): boolean {
+    return !(this.byConnection.get(kasm)?.distrusted.has(id) ?? false);
   }
 
   /** The value for `id`: held, or read now when the hint or its age says so, or when `force`d (after a write). */
@@ -79,7 +85,7 @@ export class PerObjectReads<T, C extends ReadContext = AdapterContext> {
     const conn = this.connection(ctx.kasm);
     const held = conn.values.get(id);
     if (force || held === undefined) return (await this.readNow(ctx, conn, id, force)).value;
-    const hint = this.hinted && conn.hintTrusted ? await this.hinted.hint(ctx, id) : undefined;
+    const hint = this.hinted && !conn.distrusted.has(id) ? await this.hinted.hint(ctx, id) : undefined;
     const age = Date.now() - held.at;
     if (hint === undefined) {
       if (age < ctx.pollIntervalMs * this.pollFactor) return held.value;
@@ -88,36 +94,49 @@ export class PerObjectReads<T, C extends ReadContext = AdapterContext> {
     if (age >= held.recheckAfterMs) return (await this.readNow(ctx, conn, id, false)).value;
     if (hint.agrees(held.value) || hint.listedAt <= held.at) return held.value;
     const fresh = await this.readNow(ctx, conn, id, false);
-    this.score(ctx.logger, conn, hint.agrees(fresh.value));
+    this.score(ctx.logger, conn, id, hint.agrees(fresh.value));
     return fresh.value;
   }
 
-  /** Counts reads the hint asked for that then disagreed with it; enough in a row and the hint is dropped. */
-  private score(logger: Logger, conn: PerConnection<T>, agreed: boolean): void {
+  /** Counts reads of `id` the hint asked for that then disagreed with it; enough in a row and the hint is not used for it. */
+  private score(logger: Logger, conn: PerConnection<T>, id: string, agreed: boolean): void {
     if (agreed) {
-      conn.misses = 0;
+      conn.misses.delete(id);
       return;
     }
-    conn.misses += 1;
-    if (!this.hinted || conn.misses < (this.hinted.missesToDistrust ?? 3) || !conn.hintTrusted) return;
-    conn.hintTrusted = false;
+    const misses = (conn.misses.get(id) ?? 0) + 1;
+    conn.misses.set(id, misses);
+    if (!this.hinted || misses < (this.hinted.missesToDistrust ?? 3)) return;
+    conn.misses.delete(id);
+    conn.distrusted.add(id);
+    // One warning per connection; which ids, at debug level.
+    logger.debug({ what: this.hinted.what, id }, 'bulk list hint not used for this id');
+    if (conn.warned) return;
+    conn.warned = true;
     logger.warn(
-      { what: this.hinted.what, misses: conn.misses },
-      `Kasm's bulk list and its per-object reads of ${this.hinted.what} disagree; reading them every ${this.pollFactor} poll intervals instead`,
+      { what: this.hinted.what, id, misses },
+      `Kasm's bulk list and its per-object reads of ${this.hinted.what} disagree; such ids are read every ${this.pollFactor} poll intervals instead`,
     );
   }
 
-  /** One read per id at a time, unless forced (a read begun before a write may miss it). */
+  /**
+   * One read per id at a time, unless forced (a read begun before a write may miss it). Of two
+   * reads under way, the one asked for later is kept, whichever answers first.
+   */
   private readNow(ctx: ReadContext, conn: PerConnection<T>, id: string, force: boolean): Promise<Held<T>> {
     const running = force ? undefined : conn.inflight.get(id);
     if (running) return running;
+    const askedAt = Date.now();
+    const seq = (conn.nextSeq += 1);
     const started = this.read(ctx.kasm, id, ctx.signal)
       .then((value) => {
-        const now = Date.now();
+        const newer = conn.values.get(id);
+        if (newer !== undefined && newer.seq > seq) return newer;
         const recheckAfterMs = this.hinted ? jitter(this.hinted.confirmedRecheckMs, 0.2) : 0;
-        conn.values.set(id, { value, at: now, recheckAfterMs });
-        this.sweep(conn, now, ctx.pollIntervalMs);
-        return { value, at: now, recheckAfterMs };
+        const held = { value, at: askedAt, seq, recheckAfterMs };
+        conn.values.set(id, held);
+        this.sweep(conn, Date.now(), ctx.pollIntervalMs);
+        return held;
       })
       .finally(() => {
         if (conn.inflight.get(id) === started) conn.inflight.delete(id);
@@ -136,7 +155,7 @@ export class PerObjectReads<T, C extends ReadContext = AdapterContext> {
 
   private connection(kasm: KasmClient): PerConnection<T> {
     let conn = this.byConnection.get(kasm);
-    if (!conn) this.byConnection.set(kasm, (conn = { values: new Map(), inflight: new Map(), misses: 0, hintTrusted: true, sweptAt: Date.now() }));
+    if (!conn) this.byConnection.set(kasm, (conn = { values: new Map(), inflight: new Map(), misses: new Map(), distrusted: new Set(), warned: false, sweptAt: Date.now(), nextSeq: 0 }));
     return conn;
   }
 }

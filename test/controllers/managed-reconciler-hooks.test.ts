@@ -39,9 +39,12 @@ type AfterSyncArgs = Parameters<NonNullable<ManagedKindAdapter<ThingSpec, Thing,
 class FakeKasm {
   readonly things = new Map<string, Thing>();
   creates = 0;
+  /** Kasm writes and finalizer patches in the order they happened. */
+  readonly journal: string[] = [];
   private nextId = 1;
   create(thing: Thing): string {
     this.creates += 1;
+    this.journal.push('kasm create');
     const id = `id-${this.nextId++}`;
     this.things.set(id, { ...thing });
     return id;
@@ -51,6 +54,7 @@ class FakeKasm {
 interface Hooks {
   afterSync?: (args: AfterSyncArgs) => SyncOutcome;
   whenGone?: (resolved: Thing, status: Record<string, unknown>) => GoneAction;
+  adoptsExisting?: boolean;
 }
 
 function thingAdapter(kasm: FakeKasm, hooks: Hooks): ManagedKindAdapter<ThingSpec, Thing, Thing> {
@@ -74,6 +78,7 @@ function thingAdapter(kasm: FakeKasm, hooks: Hooks): ManagedKindAdapter<ThingSpe
       return Promise.resolve({ externalId: id, observed: { ...resolved } });
     },
     update: (_ctx, current, resolved) => {
+      kasm.journal.push('kasm update');
       kasm.things.set(current.externalId, { ...resolved });
       return Promise.resolve({ externalId: current.externalId, observed: { ...resolved } });
     },
@@ -85,6 +90,7 @@ function thingAdapter(kasm: FakeKasm, hooks: Hooks): ManagedKindAdapter<ThingSpe
     atProvider: (observed) => ({ name: observed.name, value: observed.value }),
     ...(hooks.afterSync !== undefined ? { afterSync: (_ctx, args) => Promise.resolve(hooks.afterSync?.(args) ?? {}) } : {}),
     ...(hooks.whenGone !== undefined ? { whenGone: hooks.whenGone } : {}),
+    ...(hooks.adoptsExisting ? { adoptsExisting: true } : {}),
   };
 }
 
@@ -101,13 +107,13 @@ interface Harness {
   reconcile(): Promise<ReconcileOutcome>;
 }
 
-function harness(hooks: Hooks, options: { withOutputs?: boolean } = {}): Harness {
+function harness(hooks: Hooks, options: { withOutputs?: boolean; finalizers?: string[] } = {}): Harness {
   const kasm = new FakeKasm();
   const adapter = thingAdapter(kasm, hooks);
   let obj: ManagedObject = {
     apiVersion: 'kasm.io/v1alpha1',
     kind: KIND,
-    metadata: { name: 'thing-1', namespace: NS, uid: 'uid-thing-1', generation: 1, finalizers: [FINALIZER] },
+    metadata: { name: 'thing-1', namespace: NS, uid: 'uid-thing-1', generation: 1, finalizers: options.finalizers ?? [FINALIZER] },
     spec: { name: 'thing', value: 'v1' },
   };
   let status: Record<string, unknown> = {};
@@ -118,6 +124,7 @@ function harness(hooks: Hooks, options: { withOutputs?: boolean } = {}): Harness
   const deps: ManagedReconcilerDeps = {
     metadata: {
       patchMetadata: (current, change) => {
+        if (change.finalizers?.includes(FINALIZER) && !current.metadata.finalizers?.includes(FINALIZER)) kasm.journal.push('finalizer added');
         const annotations: Record<string, string> = { ...(current.metadata.annotations ?? {}) };
         for (const [key, value] of Object.entries(change.annotations ?? {})) {
           if (value === null) delete annotations[key];
@@ -348,5 +355,22 @@ describe('whenGone', () => {
     expect(h.kasm.things.has(newId as string)).toBe(true);
     expect(h.condition('Ready')).toMatchObject({ status: 'True', reason: 'Available' });
     expect(h.condition('Stalled')).toMatchObject({ status: 'False' });
+  });
+});
+
+describe('the finalizer', () => {
+  it('goes on with the create mark, before Kasm is asked to create', async () => {
+    const h = harness({}, { finalizers: [] });
+    await h.reconcile();
+    expect(h.kasm.journal).toEqual(['finalizer added', 'kasm create']);
+    expect(h.obj.metadata.finalizers).toEqual([FINALIZER]);
+  });
+
+  it('goes on before an adopted Kasm object is written to', async () => {
+    const h = harness({ adoptsExisting: true }, { finalizers: [] });
+    h.kasm.things.set('id-found', { name: 'thing', value: 'changed in Kasm' });
+    await h.reconcile();
+    expect(h.kasm.journal).toEqual(['finalizer added', 'kasm update']);
+    expect(h.kasm.things.get('id-found')?.value).toBe('v1');
   });
 });

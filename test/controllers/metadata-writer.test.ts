@@ -35,16 +35,29 @@ describe('KubeMetadataWriter.latest', () => {
     const patched = await writer.patchMetadata(copy('1'), { finalizers: ['kasm.io/finalizer'], annotations: { 'kasm.io/external-id': 'abc' } });
     expect(patched.metadata.resourceVersion).toBe('2');
 
-    // The informer still has version 1: the reconcile sees the patched metadata anyway.
+    // The informer still has version 1: the reconcile sees the object as the patch left it.
     const stale = writer.latest(copy('1'));
     expect(stale.metadata.annotations).toEqual({ 'kasm.io/external-id': 'abc' });
     expect(stale.metadata.finalizers).toEqual(['kasm.io/finalizer']);
-    expect(stale.metadata.resourceVersion).toBe('1');
+    expect(stale.metadata.resourceVersion).toBe('2');
 
-    // A newer copy stands as it is, and the remembered patch is dropped.
+    // Any other copy stands as it is.
     const newer = copy('3', { other: 'x' });
     expect(writer.latest(newer)).toBe(newer);
-    const again = copy('1');
+  });
+
+  it('forgets the patch once the cache holds another version, or the object is deleted', async () => {
+    const writer = new KubeMetadataWriter(server(), RESOURCE);
+    await writer.patchMetadata(copy('1'), { annotations: { a: '1' } });
+    writer.observe(copy('1'));
+    expect(writer.latest(copy('1')).metadata.annotations).toEqual({ a: '1' });
+    writer.observe(copy('2', { a: '1' }));
+    const plain = copy('1');
+    expect(writer.latest(plain)).toBe(plain);
+
+    await writer.patchMetadata(copy('2'), { annotations: { b: '2' } });
+    writer.forget(copy('3'));
+    const again = copy('2');
     expect(writer.latest(again)).toBe(again);
   });
 

@@ -38,6 +38,18 @@ describe('PerObjectReads', () => {
     expect(reads).toEqual(['a', 'a', 'a']);
   });
 
+  it('keeps the read asked for later when an earlier one answers last (a background read, then a write and a forced read)', async () => {
+    const answers: ((value: string) => void)[] = [];
+    const slow = new PerObjectReads<string, ReadContext>(() => new Promise<string>((resolve) => answers.push(resolve)), 3);
+    const background = slow.get(ctx, 'g');
+    const forced = slow.get(ctx, 'g', true);
+    answers[1]?.('after the write');
+    expect(await forced).toBe('after the write');
+    answers[0]?.('before the write');
+    expect(await background).toBe('after the write');
+    expect(await slow.get(ctx, 'g')).toBe('after the write');
+  });
+
   it('keeps one cache per connection', async () => {
     await cache.get(ctx, 'a');
     await cache.get({ ...ctx, kasm: connection() }, 'a');
@@ -131,7 +143,7 @@ describe('PerObjectReads with a hint from a bulk list', () => {
     expect(await cache.get(ctx, 'g')).toBe('v2');
     expect(await cache.get(ctx, 'g')).toBe('v2');
     expect(reads).toEqual(['g', 'g']);
-    expect(cache.trustsHint(ctx.kasm)).toBe(true);
+    expect(cache.trustsHint(ctx.kasm, 'g')).toBe(true);
   });
 
   it('keeps a value read after the list was asked for, even when that older list disagrees', async () => {
@@ -153,7 +165,7 @@ describe('PerObjectReads with a hint from a bulk list', () => {
       await cache.get(ctx, 'g');
     }
     expect(reads).toHaveLength(4);
-    expect(cache.trustsHint(ctx.kasm)).toBe(false);
+    expect(cache.trustsHint(ctx.kasm, 'g')).toBe(false);
     expect(warnings.join('')).toContain('disagree');
     // Back to the age rule: no read within pollFactor polls, whatever the list says.
     vi.setSystemTime(Date.now() + 10);
@@ -165,6 +177,22 @@ describe('PerObjectReads with a hint from a bulk list', () => {
     expect(reads).toHaveLength(5);
   });
 
+  it('stops going by the hint only for the id whose reads contradict it', async () => {
+    kasmSide.set('odd', 'o1');
+    await cache.get(ctx, 'g');
+    await cache.get(ctx, 'odd');
+    for (let round = 0; round < 3; round += 1) {
+      vi.setSystemTime(Date.now() + 10);
+      listed.set('odd', { value: 'never matches', at: Date.now() });
+      await cache.get(ctx, 'odd');
+      // A group whose list agrees in between does not reset the odd one's count.
+      changeInKasm('g', `g${round}`);
+      await cache.get(ctx, 'g');
+    }
+    expect(cache.trustsHint(ctx.kasm, 'odd')).toBe(false);
+    expect(cache.trustsHint(ctx.kasm, 'g')).toBe(true);
+  });
+
   it('forgives a disagreement the next read clears (a change between the list and the read)', async () => {
     await cache.get(ctx, 'g');
     for (let round = 0; round < 5; round += 1) {
@@ -174,7 +202,7 @@ describe('PerObjectReads with a hint from a bulk list', () => {
       changeInKasm('g', `v${round + 2}`);
       await cache.get(ctx, 'g');
     }
-    expect(cache.trustsHint(ctx.kasm)).toBe(true);
+    expect(cache.trustsHint(ctx.kasm, 'g')).toBe(true);
   });
 
   it('shares one read among concurrent callers, but not with a forced read', async () => {
@@ -184,12 +212,13 @@ describe('PerObjectReads with a hint from a bulk list', () => {
     expect(reads).toEqual(['a', 'b', 'b']);
   });
 
-  it('keeps hint-confirmed values as long as their recheck age, and drops them after', async () => {
+  it('keeps values as long as the longest recheck age, well past pollFactor polls, and drops them after', async () => {
     await cache.get(ctx, 'gone');
-    await cache.get({ ...ctx, kasm: connection() }, 'gone');
-    expect(reads).toEqual(['gone', 'gone']);
+    vi.setSystemTime(RECHECK_MS);
+    await cache.get(ctx, 'other');
+    expect(cache.size(ctx.kasm)).toBe(2);
     vi.setSystemTime(RECHECK_MS * 1.3);
     await cache.get(ctx, 'kept');
-    expect(cache.size(ctx.kasm)).toBe(1);
+    expect(cache.size(ctx.kasm)).toBe(2);
   });
 });

@@ -121,6 +121,8 @@ describe('a process stopped between create and recording the id', () => {
     const pending = await fx.get('KasmUser', 'judy');
     expect(pending?.metadata?.annotations?.['kasm.io/create-pending']).toBeDefined();
     expect(pending?.metadata?.annotations?.['kasm.io/external-id']).toBeUndefined();
+    // The finalizer came with the mark, before the create: deleting now would still reach Kasm.
+    expect(pending?.metadata?.finalizers).toContain('kasm.io/finalizer');
     await first.stop(0);
 
     await fx.startOperator();
