@@ -357,7 +357,9 @@ describe('image and pod settings', () => {
     expect(nodeOptions({ resources: { limits: { memory: '1Gi' } } })).toBe('--max-old-space-size=512 --max-semi-space-size=8');
     expect(nodeOptions({ resources: { limits: { memory: '500M' } } })).toBe('--max-old-space-size=238 --max-semi-space-size=8');
     expect(nodeOptions({ resources: { limits: { memory: 402653184 } } })).toBe('--max-old-space-size=192 --max-semi-space-size=8');
-    // No limit (or one written in another unit): the image's default cap.
+    expect(nodeOptions({ resources: { limits: { memory: '131072Ki' } } })).toBe('--max-old-space-size=64 --max-semi-space-size=8');
+    expect(nodeOptions({ resources: { limits: { memory: '1T' } } })).toBe('--max-old-space-size=476837 --max-semi-space-size=8');
+    // No limit: the image's default cap.
     expect(nodeOptions({ resources: { limits: { memory: null } } })).toBe('--max-old-space-size=160 --max-semi-space-size=8');
     // Set explicitly, with further options appended.
     expect(nodeOptions({ nodeHeap: { maxOldSpaceMiB: 300, semiSpaceMiB: 16 }, nodeOptions: '--enable-source-maps' })).toBe(
@@ -399,6 +401,9 @@ describe('values the chart refuses, naming the field', () => {
     ['a grace period shorter than the shutdown timeout', { shutdownTimeoutSeconds: 60, terminationGracePeriodSeconds: 30 }, /terminationGracePeriodSeconds/],
     ['no ServiceAccount to run as', { serviceAccount: { create: false } }, /serviceAccount\.name/],
     ['a heap size that is not a whole number', { nodeHeap: { maxOldSpaceMiB: '1Gi' } }, /maxOldSpaceMiB/],
+    ['a memory limit the heap cannot be sized from', { resources: { limits: { memory: '0.5Gi' } } }, /resources\.limits\.memory "0\.5Gi".*nodeHeap\.maxOldSpaceMiB/],
+    ['NODE_OPTIONS in extraEnv', { extraEnv: [{ name: 'NODE_OPTIONS', value: '--x' }] }, /extraEnv\[0\]: NODE_OPTIONS is set by the chart; use nodeHeap and nodeOptions/],
+    ['KASM_BASE_URL in extraEnv beside kasm.baseUrl', { kasm: { baseUrl: 'https://k.example.com', existingSecret: 's' }, extraEnv: [{ name: 'TZ', value: 'UTC' }, { name: 'KASM_BASE_URL', value: 'https://other' }] }, /extraEnv\[1\]: KASM_BASE_URL .*kasm\.baseUrl/],
     ['a ServiceMonitor without the Service', { metrics: { service: { enabled: false }, serviceMonitor: { enabled: true } } }, /metrics\.service\.enabled/],
   ];
 

@@ -110,17 +110,36 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $plurals | sortAlpha | toJson }}
 {{- end }}
 
-{{/* resources.limits.memory in MiB (Mi, Gi, M, G or plain bytes); 0 when unset or written otherwise. */}}
+{{/*
+resources.limits.memory in MiB, rounded down: a whole number with a unit of Ki, Mi, Gi, Ti, k, M, G, T
+or none (bytes); 0 when unset. Any other spelling fails, naming the values to fix: guessing would
+size the heap beyond the container's limit.
+*/}}
 {{- define "kasm-operator.memoryLimitMiB" -}}
 {{- $limit := "" -}}
 {{- with .Values.resources }}{{ with .limits }}{{ with .memory }}{{ $limit = ternary (toString (int64 .)) (toString .) (or (kindIs "float64" .) (kindIs "int64" .) (kindIs "int" .)) }}{{ end }}{{ end }}{{ end -}}
-{{- if regexMatch "^[0-9]+Mi$" $limit -}}{{ trimSuffix "Mi" $limit | int64 }}
-{{- else if regexMatch "^[0-9]+Gi$" $limit -}}{{ mul (trimSuffix "Gi" $limit | int64) 1024 }}
-{{- else if regexMatch "^[0-9]+M$" $limit -}}{{ div (mul (trimSuffix "M" $limit | int64) 1000000) 1048576 }}
-{{- else if regexMatch "^[0-9]+G$" $limit -}}{{ div (mul (trimSuffix "G" $limit | int64) 1000000000) 1048576 }}
-{{- else if regexMatch "^[0-9]+$" $limit -}}{{ div ($limit | int64) 1048576 }}
-{{- else -}}0
+{{- $bytesPer := dict "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "" 1 -}}
+{{- if eq $limit "" -}}0
+{{- else if regexMatch "^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$" $limit -}}
+{{- $unit := regexFind "[A-Za-z]+$" $limit -}}
+{{- $number := trimSuffix $unit $limit | int64 -}}
+{{- div (mul $number (get $bytesPer $unit)) 1048576 -}}
+{{- else -}}
+{{- fail (printf "resources.limits.memory %q: the chart sizes Node's heap from it and reads whole numbers with Ki, Mi, Gi, Ti, k, M, G, T or no unit; write it so (e.g. 384Mi), or set nodeHeap.maxOldSpaceMiB" $limit) -}}
 {{- end -}}
+{{- end }}
+
+{{/* Fails when extraEnv sets a variable the chart sets itself: the container would get it twice. */}}
+{{- define "kasm-operator.validateExtraEnv" -}}
+{{- $own := dict "NODE_OPTIONS" "nodeHeap and nodeOptions" "WATCH_NAMESPACES" "watchNamespaces" "LOG_LEVEL" "logLevel" "POLL_INTERVAL" "pollInterval" "WORKERS" "workers" "KASM_RATE_LIMIT" "kasmRateLimit" "SHUTDOWN_TIMEOUT" "shutdownTimeoutSeconds" "HEALTH_PORT" "health.port" "LEADER_ELECT" "leaderElection" "LEADER_ELECTION_NAMESPACE" "leaderElection" "LEADER_ELECTION_ID" "leaderElection" "POD_NAME" "nothing (the chart fills it from the pod)" "POD_NAMESPACE" "nothing (the chart fills it from the pod)" -}}
+{{- if .Values.kasm.baseUrl }}
+{{- $_ := merge $own (dict "KASM_BASE_URL" "kasm.baseUrl" "KASM_API_KEY" "kasm.existingSecret or kasm.apiKey" "KASM_API_SECRET" "kasm.existingSecret or kasm.apiSecret") }}
+{{- end }}
+{{- range $i, $e := .Values.extraEnv }}
+{{- if hasKey $own $e.name }}
+{{- fail (printf "extraEnv[%d]: %s is set by the chart; use %s instead" $i $e.name (get $own $e.name)) }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* NODE_OPTIONS: the heap sized from the memory limit (values nodeHeap), then nodeOptions. */}}
