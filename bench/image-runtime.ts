@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { instructionsOf, parseDockerfile, parsePairs } from '../test/deploy/dockerfile.js';
 
 export interface ImageRuntime {
   /** NODE_OPTIONS of the image. */
@@ -15,20 +16,11 @@ export interface ImageRuntime {
 
 const MEMORY_VARIABLES = ['MALLOC_ARENA_MAX'];
 
-/** `ENV A=1 B="x y"` pairs of the last stage of a Dockerfile's text. */
+/** The ENV pairs of a Dockerfile's last stage (the runtime), read with the deploy tests' parser. */
 export function runtimeEnvOf(dockerfile: string): Record<string, string> {
-  const logical = dockerfile.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
-  const lastFrom = logical.map((l) => /^\s*FROM\s/i.test(l)).lastIndexOf(true);
-  const env: Record<string, string> = {};
-  for (const line of logical.slice(lastFrom + 1)) {
-    const m = /^\s*ENV\s+(.*)$/i.exec(line);
-    if (!m?.[1]) continue;
-    for (const pair of m[1].matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)) {
-      const value = pair[2] ?? '';
-      env[pair[1] ?? ''] = value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
-    }
-  }
-  return env;
+  const runtime = parseDockerfile(dockerfile).stages.at(-1);
+  if (runtime === undefined) return {};
+  return Object.assign({}, ...instructionsOf(runtime, 'ENV').map((env) => parsePairs(env.rest))) as Record<string, string>;
 }
 
 export function imageRuntime(dockerfilePath = join(fileURLToPath(new URL('..', import.meta.url)), 'Dockerfile')): ImageRuntime {
