@@ -49,7 +49,7 @@ describe('compactForCache', () => {
     expect(pool.size).toBe(afterOne);
   });
 
-  it('holds a value an object repeats (its Kasm id in the annotation and the status) once', () => {
+  it('keeps the values an object repeats (its Kasm id in the annotation and the status) intact and out of the shared pool', () => {
     const parsed = JSON.parse(
       JSON.stringify({ ...user('dave'), status: { externalId: 'id-dave', atProvider: { userId: 'id-dave', username: 'dave@example.com' } } }),
     ) as { metadata: { annotations: Record<string, string> }; spec: { username: string }; status: { externalId: string; atProvider: { userId: string; username: string } } };
