@@ -7,7 +7,7 @@ import { kinds } from './api/kinds.js';
 import type { Config } from './config.js';
 import { InformerClusterReader, type SecretObject } from './controllers/cluster-reader.js';
 import { ConnectionRegistry, DEFAULT_CONNECTION_KEY, type ConnectionEntry } from './controllers/connection-registry.js';
-import { DependencyIndex, dependencyKey } from './controllers/dependency-index.js';
+import { DependencyIndex, dependencyKey, type DependencyKey } from './controllers/dependency-index.js';
 import type { Inventory } from './controllers/inventory.js';
 import { KindController, type ReconcileFn } from './controllers/kind-controller.js';
 import { managedKinds } from './controllers/kinds/index.js';
@@ -291,7 +291,7 @@ export class Manager {
     return [...(this.secrets ? [this.secrets] : []), ...this.informers.values()];
   }
 
-  private requeueDependents(key: string): void {
+  private requeueDependents(key: DependencyKey): void {
     for (const d of this.index.lookup(key)) this.controllers.get(d.kind)?.controller.enqueue(d.key);
   }
 

@@ -8,88 +8,142 @@ export interface Dependent {
   key: string;
 }
 
+/**
+ * A dependency as a scope (`secret:<namespace>`, `obj:<kind>/<namespace>`,
+ * `kasm:<connection>:<inventory>`) and a name in it. Split so that the index stores each scope
+ * once and the name as the caller's own string, not one concatenated string per link.
+ */
+export interface DependencyKey {
+  readonly scope: string;
+  readonly name: string;
+}
+
 export const dependencyKey = {
-  object: (kind: string, namespace: string, name: string): string => `obj:${kind}/${namespace}/${name}`,
-  secret: (namespace: string, name: string): string => `secret:${namespace}/${name}`,
-  kasm: (connection: string, inventory: string, idOrKey: string): string => `kasm:${connection}:${inventory}:${idOrKey}`,
+  object: (kind: string, namespace: string, name: string): DependencyKey => ({ scope: `obj:${kind}/${namespace}`, name }),
+  secret: (namespace: string, name: string): DependencyKey => ({ scope: `secret:${namespace}`, name }),
+  kasm: (connection: string, inventory: string, idOrKey: string): DependencyKey => ({ scope: `kasm:${connection}:${inventory}`, name: idOrKey }),
 };
+
+/** One dependent and the links it read at its last reconcile. */
+class Reader {
+  constructor(
+    readonly kind: string,
+    readonly key: string,
+    /** Flat pairs (scope, name), one array per dependent rather than an object per link. */
+    public links: (Scope | string)[],
+  ) {}
+}
+
+/** The readers of every name in one scope; a name read by one reader (the usual case) holds it rather than a Set. */
+class Scope {
+  readonly readers = new Map<string, Reader | Set<Reader>>();
+  constructor(readonly id: string) {}
+}
 
 /**
  * Kept compact, since it holds a few links per object (10,000 objects: tens of thousands of
- * links): a dependent is one string `kind|key`, a link one Map entry each way, and a key read by
- * one dependent (the usual case) holds that string rather than a Set.
+ * links): nested maps keyed by scope then name, so no key string is built per link, and one
+ * Reader object per dependent that the links point at.
  */
 export class DependencyIndex {
-  /** Dependency key → the dependent (`kind|key`), or a Set of them once several read it. */
-  private readonly dependents = new Map<string, string | Set<string>>();
-  /** Dependent → the keys it read at its last reconcile. */
-  private readonly byDependent = new Map<string, readonly string[]>();
+  private readonly scopes = new Map<string, Scope>();
+  /** Kind → object key → its reader. */
+  private readonly readers = new Map<string, Map<string, Reader>>();
 
   /** Replaces what `dependent` depends on. */
-  set(dependent: Dependent, keys: Iterable<string>): void {
-    const id = `${dependent.kind}|${dependent.key}`;
-    const next = [...new Set(keys)];
-    const old = this.byDependent.get(id);
+  set(dependent: Dependent, keys: Iterable<DependencyKey>): void {
+    const old = this.readers.get(dependent.kind)?.get(dependent.key);
+    const next = uniqueKeys(keys);
     // Most reconciles read what the previous one read: nothing to change.
-    if (old && old.length === next.length && old.every((k, i) => k === next[i])) return;
+    if (old && sameLinks(old.links, next)) return;
     this.clear(dependent);
     if (next.length === 0) return;
-    this.byDependent.set(id, next);
-    for (const k of next) {
-      const current = this.dependents.get(k);
-      if (current === undefined) this.dependents.set(k, id);
-      else if (typeof current === 'string') {
-        if (current !== id) this.dependents.set(k, new Set([current, id]));
-      } else current.add(id);
+    // Sized up front: an array grown by push keeps spare capacity (17 slots for the first push).
+    const reader = new Reader(dependent.kind, dependent.key, new Array<Scope | string>(next.length * 2));
+    for (const [i, k] of next.entries()) {
+      const scope = this.scopeFor(k.scope);
+      reader.links[2 * i] = scope;
+      reader.links[2 * i + 1] = k.name;
+      const current = scope.readers.get(k.name);
+      if (current === undefined) scope.readers.set(k.name, reader);
+      else if (current instanceof Set) current.add(reader);
+      else scope.readers.set(k.name, new Set([current, reader]));
     }
+    let ofKind = this.readers.get(dependent.kind);
+    if (!ofKind) this.readers.set(dependent.kind, (ofKind = new Map<string, Reader>()));
+    ofKind.set(dependent.key, reader);
   }
 
   clear(dependent: Dependent): void {
-    const id = `${dependent.kind}|${dependent.key}`;
-    const old = this.byDependent.get(id);
-    if (!old) return;
-    for (const k of old) {
-      const current = this.dependents.get(k);
-      if (current === undefined) continue;
-      if (typeof current === 'string') {
-        if (current === id) this.dependents.delete(k);
-        continue;
+    const ofKind = this.readers.get(dependent.kind);
+    const reader = ofKind?.get(dependent.key);
+    if (!ofKind || !reader) return;
+    for (let i = 0; i < reader.links.length; i += 2) {
+      const scope = reader.links[i] as Scope;
+      const name = reader.links[i + 1] as string;
+      const current = scope.readers.get(name);
+      if (current === reader) scope.readers.delete(name);
+      else if (current instanceof Set) {
+        current.delete(reader);
+        if (current.size === 1) scope.readers.set(name, current.values().next().value as Reader);
       }
-      current.delete(id);
-      if (current.size === 1) this.dependents.set(k, current.values().next().value as string);
-      else if (current.size === 0) this.dependents.delete(k);
+      if (scope.readers.size === 0) this.scopes.delete(scope.id);
     }
-    this.byDependent.delete(id);
+    ofKind.delete(dependent.key);
+    if (ofKind.size === 0) this.readers.delete(dependent.kind);
   }
 
   /** The objects that read `key` at their last reconcile. */
-  lookup(key: string): Dependent[] {
-    const current = this.dependents.get(key);
+  lookup(key: DependencyKey): Dependent[] {
+    const current = this.scopes.get(key.scope)?.readers.get(key.name);
     if (current === undefined) return [];
-    return (typeof current === 'string' ? [current] : [...current]).map(parseDependent);
+    return (current instanceof Set ? [...current] : [current]).map((r) => ({ kind: r.kind, key: r.key }));
+  }
+
+  private scopeFor(id: string): Scope {
+    let scope = this.scopes.get(id);
+    if (!scope) this.scopes.set(id, (scope = new Scope(id)));
+    return scope;
   }
 }
 
-function parseDependent(id: string): Dependent {
-  const at = id.indexOf('|');
-  return { kind: id.slice(0, at), key: id.slice(at + 1) };
+/** `keys` without repeats, in first-read order (a reconcile may read the same record twice). */
+function uniqueKeys(keys: Iterable<DependencyKey>): DependencyKey[] {
+  const all = [...keys];
+  // The usual reconcile reads a handful: a scan is cheaper than building sets.
+  if (all.length <= 8) return all.filter((k, i) => all.findIndex((o) => o.scope === k.scope && o.name === k.name) === i);
+  const seen = new Map<string, Set<string>>();
+  const out: DependencyKey[] = [];
+  for (const k of all) {
+    let names = seen.get(k.scope);
+    if (!names) seen.set(k.scope, (names = new Set()));
+    if (names.has(k.name)) continue;
+    names.add(k.name);
+    out.push(k);
+  }
+  return out;
+}
+
+function sameLinks(links: readonly (Scope | string)[], next: readonly DependencyKey[]): boolean {
+  if (links.length !== next.length * 2) return false;
+  return next.every((k, i) => (links[2 * i] as Scope).id === k.scope && links[2 * i + 1] === k.name);
 }
 
 /** Collects what one reconcile read; the kind controller stores it in the index afterwards. */
 export class RecordingTracker {
-  readonly keys = new Set<string>();
+  readonly keys: DependencyKey[] = [];
   /** Set once the reconcile knows which Kasm connection the object uses. */
   connection: string | undefined;
 
   dependOnObject(kind: string, namespace: string, name: string): void {
-    this.keys.add(dependencyKey.object(kind, namespace, name));
+    this.keys.push(dependencyKey.object(kind, namespace, name));
   }
 
   dependOnSecret(namespace: string, name: string): void {
-    this.keys.add(dependencyKey.secret(namespace, name));
+    this.keys.push(dependencyKey.secret(namespace, name));
   }
 
   dependOnKasm(inventory: string, idOrKey: string): void {
-    if (this.connection !== undefined) this.keys.add(dependencyKey.kasm(this.connection, inventory, idOrKey));
+    if (this.connection !== undefined) this.keys.push(dependencyKey.kasm(this.connection, inventory, idOrKey));
   }
 }

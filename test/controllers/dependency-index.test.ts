@@ -27,6 +27,6 @@ describe('DependencyIndex', () => {
   it('records Kasm dependencies only once the connection is known', () => {
     const tracker = new RecordingTracker();
     tracker.dependOnKasm('users', 'u1');
-    expect(tracker.keys.size).toBe(0);
+    expect(tracker.keys).toHaveLength(0);
   });
 });
