@@ -14,6 +14,8 @@ export interface InventorySource<T> {
   naturalKeys(item: T): readonly string[];
   /** A stable fingerprint of what reconciliation compares; defaults to JSON of the item. */
   fingerprint?(item: T): string;
+  /** What to keep of a listed or written item (the fields the kinds read); defaults to the item itself. */
+  keep?(item: T): T;
 }
 
 export interface InventoryChange {
@@ -102,7 +104,7 @@ export class Inventory<T> {
 
   /** Records the reply of a create or update, so the next read needs no list call. */
   upsert(item: T): void {
-    this.put(item);
+    this.put(this.kept(item));
   }
 
   /** Records a delete. */
@@ -116,6 +118,10 @@ export class Inventory<T> {
   onChange(listener: InventoryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private kept(item: T): T {
+    return this.source.keep ? this.source.keep(item) : item;
   }
 
   private fingerprintOf(item: T): string {
@@ -140,7 +146,9 @@ export class Inventory<T> {
     const changedIds = new Set<string>();
     const changedKeys = new Set<string>();
     const seen = new Set<string>();
-    for (const item of items) {
+    for (const listed of items) {
+      // Fingerprinted as kept, so that a write's reply (kept the same way) compares equal.
+      const item = this.kept(listed);
       const id = this.source.id(item);
       seen.add(id);
       const before = this.byId.get(id);

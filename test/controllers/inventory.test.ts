@@ -109,4 +109,21 @@ describe('Inventory', () => {
     inv.remove('a');
     expect(inv.size).toBe(0);
   });
+
+  it('keeps what `keep` returns, for listed items and written replies alike', async () => {
+    const kept = (i: Item): Item => ({ id: i.id, name: i.name, value: 0 });
+    const inv = new Inventory<Item>(
+      { list: () => Promise.resolve([{ id: '1', name: 'a', value: 5 }]), id: (i) => i.id, naturalKeys: (i) => [i.name], keep: kept },
+      { maxAgeMs: 1000 },
+    );
+    await inv.refresh();
+    expect(inv.get('1')).toEqual({ id: '1', name: 'a', value: 0 });
+    inv.upsert({ id: '2', name: 'b', value: 7 });
+    expect(inv.findByNaturalKey('b')).toEqual({ id: '2', name: 'b', value: 0 });
+    // The fingerprint is of the kept item: a listed item that differs only in what is dropped is no change.
+    const changes: InventoryChange[] = [];
+    inv.onChange((c) => changes.push(c));
+    await inv.refresh();
+    expect(changes.map((c) => [...c.ids])).toEqual([['2']]);
+  });
 });

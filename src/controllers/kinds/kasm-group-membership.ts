@@ -1,5 +1,5 @@
 import { kasmGroupMembershipSpec, type KasmGroupMembershipSpec } from '../../api/kasm-group-membership.js';
-import type { KasmUser } from '../../kasm/areas/users.js';
+import type { KasmUserRecord } from './kasm-user-record.js';
 import { KasmNotFoundError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, ManagedKindAdapter, Observation } from '../managed-kind.js';
@@ -22,10 +22,10 @@ interface MembershipObserved {
   /** The listed users' ids. */
   wanted: readonly string[];
   /** Listed (or previously applied) users and whether each is a member now. */
-  members: Map<string, { user: KasmUser | undefined; member: boolean }>;
+  members: Map<string, { user: KasmUserRecord | undefined; member: boolean }>;
 }
 
-type UserLookup = (userId: string) => KasmUser | undefined;
+type UserLookup = (userId: string) => KasmUserRecord | undefined;
 
 const memberIds = (resolved: MembershipResolved): Set<string> => new Set([...resolved.userIds, ...resolved.previouslyApplied]);
 
@@ -35,13 +35,13 @@ async function readMembers(ctx: AdapterContext, resolved: MembershipResolved, re
     const inv = await usersInventory(ctx, refresh);
     return (id) => inv.get(id);
   }
-  const users = new Map<string, KasmUser | undefined>();
+  const users = new Map<string, KasmUserRecord | undefined>();
   for (const id of memberIds(resolved)) users.set(id, await readUserPerObject(ctx, { userId: id }));
   return (id) => users.get(id);
 }
 
 function observeMembers(ctx: AdapterContext, users: UserLookup, resolved: MembershipResolved): MembershipObserved {
-  const members = new Map<string, { user: KasmUser | undefined; member: boolean }>();
+  const members = new Map<string, { user: KasmUserRecord | undefined; member: boolean }>();
   for (const id of memberIds(resolved)) {
     ctx.deps.dependOnKasm(USERS_INVENTORY, id);
     const user = users(id);

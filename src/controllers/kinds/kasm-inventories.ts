@@ -8,6 +8,7 @@ import { normalizeKasmId } from '../../kasm/ids.js';
 import { Inventory, type InventorySource } from '../inventory.js';
 import type { AdapterContext } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
+import { userRecordKeeper, type KasmUserRecord } from './kasm-user-record.js';
 
 /**
  * The bulk inventories the kinds share per connection: one get_users, get_groups and get_images
@@ -86,12 +87,13 @@ export function requireInKasm<T>(found: T | undefined, what: string, key: string
 
 const background = (ctx: AdapterContext): { priority: 'background'; signal: AbortSignal } => ({ priority: 'background', signal: ctx.signal });
 
-export const usersInventory = inventoryOf<KasmUser>(USERS_INVENTORY, (ctx) => ({
+export const usersInventory = inventoryOf<KasmUserRecord>(USERS_INVENTORY, (ctx) => ({
   list: () => ctx.kasm.users.list({ priority: 'background' }),
   id: (u) => u.userId,
   naturalKeys: (u) => [u.username.toLowerCase()],
   // last_session moves whenever the user works; it is not something the operator compares.
-  fingerprint: (u) => digestOf({ ...u, lastSession: undefined, kasms: undefined }),
+  fingerprint: (u) => digestOf({ ...u, lastSession: undefined }),
+  keep: userRecordKeeper(),
 }));
 
 export const groupsInventory = inventoryOf<KasmGroup>(GROUPS_INVENTORY, (ctx) => ({
@@ -128,7 +130,7 @@ function readGroupPerObject(ctx: AdapterContext, by: { groupId: string } | { nam
 }
 
 /** A Kasm user by id or username (one get_user in per-object observation). */
-export function findUser(ctx: AdapterContext, by: { userId: string } | { username: string }, refresh = false): Promise<KasmUser | undefined> {
+export function findUser(ctx: AdapterContext, by: { userId: string } | { username: string }, refresh = false): Promise<KasmUserRecord | undefined> {
   const key = 'userId' in by ? { id: by.userId } : { key: by.username.toLowerCase() };
   return findIn(ctx, USERS_INVENTORY, usersInventory, key, () => readUserPerObject(ctx, by), refresh);
 }

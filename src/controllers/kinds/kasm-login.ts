@@ -1,6 +1,6 @@
 import { kasmLoginSpec, type KasmLoginSpec } from '../../api/kasm-login.js';
 import { renewIntervalMs } from '../../api/renew-interval.js';
-import type { KasmUser } from '../../kasm/areas/users.js';
+import type { KasmUserRecord } from './kasm-user-record.js';
 import type { ManagedKindAdapter } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { forgetIssued, issuedOwner, keepIssuedSecret } from './issued-secret.js';
@@ -10,11 +10,11 @@ import { requireKasmUser } from './session-targets.js';
 interface LoginResolved {
   spec: KasmLoginSpec;
   ownerUid: string;
-  user: KasmUser;
+  user: KasmUserRecord;
 }
 
 interface LoginObserved {
-  user: KasmUser;
+  user: KasmUserRecord;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { kasmSessionJoinSpec, type KasmSessionJoinSpec } from '../../api/kasm-session-join.js';
 import { renewIntervalMs } from '../../api/renew-interval.js';
 import type { KasmSession } from '../../kasm/areas/sessions.js';
-import type { KasmUser } from '../../kasm/areas/users.js';
+import type { KasmUserRecord } from './kasm-user-record.js';
 import type { ManagedKindAdapter, Observation } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
 import { forgetIssued, issuedOwner, keepIssuedSecret } from './issued-secret.js';
@@ -14,12 +14,12 @@ interface JoinResolved {
   spec: KasmSessionJoinSpec;
   ownerUid: string;
   session: KasmSession;
-  user: KasmUser;
+  user: KasmUserRecord;
 }
 
 interface JoinObserved {
   session: KasmSession;
-  user: KasmUser;
+  user: KasmUserRecord;
 }
 
 const observation = (r: JoinResolved): Observation<JoinObserved> => ({ observed: { session: r.session, user: r.user }, externalId: r.session.kasmId });

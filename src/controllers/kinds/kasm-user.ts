@@ -1,5 +1,5 @@
 import { kasmUserSpec, type KasmUserAttributes, type KasmUserSpec } from '../../api/kasm-user.js';
-import type { KasmUser, KasmUserAttributes as KasmAttributes } from '../../kasm/areas/users.js';
+import type { KasmUserAttributes as KasmAttributes } from '../../kasm/areas/users.js';
 import { KasmBusinessError } from '../../kasm/errors.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext, FieldDiff, ManagedKindAdapter, Observation } from '../managed-kind.js';
@@ -17,6 +17,7 @@ import {
   requireInKasm,
   usersInventory,
 } from './kasm-inventories.js';
+import type { KasmUserRecord } from './kasm-user-record.js';
 
 /** User attributes have no list endpoint: they are read per user, at this multiple of the poll interval. */
 const ATTRIBUTES_POLL_FACTOR = 5;
@@ -32,7 +33,7 @@ interface UserResolved {
 }
 
 interface UserObserved {
-  user: KasmUser;
+  user: KasmUserRecord;
   attributes?: KasmAttributes;
 }
 
@@ -58,7 +59,7 @@ const attributesReads = new PerObjectReads<KasmAttributes>(
 
 const managesAttributes = (spec: KasmUserSpec): boolean => Object.values(spec.attributes ?? {}).some((v: unknown) => v !== undefined);
 
-async function observeUser(ctx: AdapterContext, spec: KasmUserSpec, user: KasmUser, forceAttributes = false): Promise<Observation<UserObserved>> {
+async function observeUser(ctx: AdapterContext, spec: KasmUserSpec, user: KasmUserRecord, forceAttributes = false): Promise<Observation<UserObserved>> {
   ctx.deps.dependOnKasm(USERS_INVENTORY, user.userId);
   const observed: UserObserved = { user };
   if (managesAttributes(spec)) observed.attributes = await attributesReads.get(ctx, user.userId, forceAttributes);
@@ -67,7 +68,7 @@ async function observeUser(ctx: AdapterContext, spec: KasmUserSpec, user: KasmUs
 
 const show = (v: string | number | boolean | null | undefined): string => (v === null || v === undefined ? '' : String(v));
 
-function groupChanges(resolved: UserResolved, user: KasmUser): { add: string[]; remove: string[] } {
+function groupChanges(resolved: UserResolved, user: KasmUserRecord): { add: string[]; remove: string[] } {
   const member = new Set(user.groups.map((g) => g.groupId));
   const wanted = new Set(resolved.groupIds);
   return {
@@ -76,7 +77,7 @@ function groupChanges(resolved: UserResolved, user: KasmUser): { add: string[]; 
   };
 }
 
-async function applyGroups(ctx: AdapterContext, resolved: UserResolved, user: KasmUser): Promise<KasmUser> {
+async function applyGroups(ctx: AdapterContext, resolved: UserResolved, user: KasmUserRecord): Promise<KasmUserRecord> {
   const { add, remove } = groupChanges(resolved, user);
   if (add.length === 0 && remove.length === 0) return user;
   for (const id of add) await ctx.kasm.users.addToGroup(user.userId, id, { signal: ctx.signal });
@@ -84,7 +85,7 @@ async function applyGroups(ctx: AdapterContext, resolved: UserResolved, user: Ka
   // The membership calls return nothing: record the result locally instead of reading the user again.
   const groups = observesPerObject(ctx) ? undefined : await groupsInventory(ctx);
   const removed = new Set(remove);
-  const updated: KasmUser = {
+  const updated: KasmUserRecord = {
     ...user,
     groups: [
       ...user.groups.filter((g) => !removed.has(g.groupId)),
@@ -142,7 +143,7 @@ export const kasmUserAdapter: ManagedKindAdapter<KasmUserSpec, UserResolved, Use
 
   async create(ctx, resolved) {
     const { spec } = resolved;
-    let user = await ctx.kasm.users.create(
+    let user: KasmUserRecord = await ctx.kasm.users.create(
       {
         username: spec.username,
         ...Object.fromEntries(PROFILE_FIELDS.filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]])),

@@ -1,5 +1,5 @@
 import type { KasmSession } from '../../kasm/areas/sessions.js';
-import type { KasmUser } from '../../kasm/areas/users.js';
+import type { KasmUserRecord } from './kasm-user-record.js';
 import { normalizeKasmId } from '../../kasm/ids.js';
 import type { AdapterContext } from '../managed-kind.js';
 import { ReferenceNotReadyError } from '../reconcile-errors.js';
@@ -66,7 +66,7 @@ export async function requireRunningSession(ctx: AdapterContext, by: { kasmId: s
 }
 
 /** The Kasm user named by `userRef` (a KasmUser, once Ready) or `userId`; waits while Kasm does not have it. */
-export async function requireKasmUser(ctx: AdapterContext, ref: { userRef?: { name: string } | undefined; userId?: string | undefined }): Promise<KasmUser> {
+export async function requireKasmUser(ctx: AdapterContext, ref: { userRef?: { name: string } | undefined; userId?: string | undefined }): Promise<KasmUserRecord> {
   const userId = ref.userRef ? resolveManagedRef(ctx, 'KasmUser', ref.userRef.name) : normalizeKasmId(ref.userId ?? '');
   return requireInKasm(await findUser(ctx, { userId }), 'Kasm user', userId);
 }
