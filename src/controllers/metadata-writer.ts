@@ -2,6 +2,7 @@ import { contentTypes, type KubeRequester } from '../runtime/kube-json-client.js
 import { objectPath, type KubeResource } from '../runtime/kube-resource.js';
 import type { ManagedObject } from './managed-kind.js';
 import type { MetadataWriter } from './managed-reconciler.js';
+import { AheadOfCache } from '../runtime/ahead-of-cache.js';
 
 /**
  * Finalizer and annotation changes as merge patches that carry the object's resourceVersion, so a
@@ -10,17 +11,8 @@ import type { MetadataWriter } from './managed-reconciler.js';
  */
 export class KubeMetadataWriter implements MetadataWriter {
   private writes = 0;
-  /**
-   * Per object, the metadata of its last patch and the resourceVersion that patch was based on. The
-   * informer may hand the next reconcile the copy from before the patch (the patch's own watch
-   * event not in yet); `latest` then lays the patched metadata over it, so the reconcile does not
-   * patch the same annotations again. Forgotten once the cache has moved past that copy (`observe`)
-   * or the object is gone (`forget`).
-   */
-  private readonly lastPatches = new Map<
-    string,
-    { basedOn: string; resourceVersion: string | undefined; finalizers: string[] | undefined; annotations: Record<string, string> | undefined }
-  >();
+  /** Per object, the metadata its last patch left (see AheadOfCache and `latest`). */
+  private readonly lastPatches = new AheadOfCache<Pick<ManagedObject['metadata'], 'resourceVersion' | 'finalizers' | 'annotations'>>();
 
   constructor(
     private readonly client: KubeRequester,
@@ -55,16 +47,10 @@ export class KubeMetadataWriter implements MetadataWriter {
       body,
     });
     const written = reply as ManagedObject;
-    const key = objectKey(meta);
-    if (meta.resourceVersion !== undefined && !meta.deletionTimestamp) {
-      this.lastPatches.set(key, {
-        basedOn: meta.resourceVersion,
-        resourceVersion: written.metadata?.resourceVersion,
-        finalizers: written.metadata?.finalizers,
-        annotations: written.metadata?.annotations,
-      });
-    } else {
-      this.lastPatches.delete(key);
+    if (meta.deletionTimestamp) this.lastPatches.forget(meta.namespace, meta.name ?? '');
+    else {
+      const { resourceVersion, finalizers, annotations } = written.metadata ?? {};
+      this.lastPatches.record(obj, { resourceVersion, finalizers, annotations });
     }
     return written;
   }
@@ -74,23 +60,17 @@ export class KubeMetadataWriter implements MetadataWriter {
    * changed nothing else, so this is the object as the patch left it); any other copy as it is.
    */
   latest(obj: ManagedObject): ManagedObject {
-    const meta = obj.metadata ?? {};
-    const last = this.lastPatches.get(objectKey(meta));
-    if (last === undefined || last.basedOn !== meta.resourceVersion) return obj;
-    return { ...obj, metadata: { ...meta, resourceVersion: last.resourceVersion, finalizers: last.finalizers, annotations: last.annotations } };
+    const patched = this.lastPatches.over(obj);
+    return patched === undefined ? obj : { ...obj, metadata: { ...obj.metadata, ...patched } };
   }
 
   /** The cache now holds this version of the object (informer add and update events). */
   observe(obj: ManagedObject): void {
-    const key = objectKey(obj.metadata ?? {});
-    const last = this.lastPatches.get(key);
-    if (last !== undefined && last.basedOn !== obj.metadata?.resourceVersion) this.lastPatches.delete(key);
+    this.lastPatches.observe(obj);
   }
 
   /** The object is gone (informer delete event). */
   forget(obj: ManagedObject): void {
-    this.lastPatches.delete(objectKey(obj.metadata ?? {}));
+    this.lastPatches.forget(obj.metadata.namespace, obj.metadata.name);
   }
 }
-
-const objectKey = (meta: { namespace?: string; name?: string; uid?: string }): string => `${meta.namespace ?? ''}/${meta.name ?? ''}/${meta.uid ?? ''}`;

@@ -5,6 +5,7 @@ import { contentTypes, type KubeRequester } from './kube-json-client.js';
 import { kubeObjectSchema, type KubeObject } from './kube-object.js';
 import { objectPath, type KubeResource } from './kube-resource.js';
 import { createReplacingMergePatch, jsonEqual } from './json-merge-patch.js';
+import { AheadOfCache } from './ahead-of-cache.js';
 import { objectKey } from './resource-key.js';
 
 /**
@@ -49,12 +50,6 @@ export interface StatusWriterStats {
   objectsWritten: number;
 }
 
-interface LastWrite {
-  /** resourceVersion of the object the write was based on. */
-  fromResourceVersion: string | undefined;
-  status: StatusObject;
-}
-
 const conditionsSchema = z.array(conditionSchema);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -93,7 +88,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   private skipped = 0;
   private readonly writesByKey = new Map<string, number>();
   /** What this writer last wrote, until the caller's copy of the object catches up with it. */
-  private readonly lastWrites = new Map<string, LastWrite>();
+  private readonly lastWrites = new AheadOfCache<StatusObject>();
 
   constructor(options: StatusWriterOptions) {
     this.client = options.client;
@@ -113,9 +108,8 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
 
   /** Drops what is remembered about an object (call when it is deleted). */
   forget(namespace: string | undefined, name: string): void {
-    const key = objectKey(namespace, name);
-    this.lastWrites.delete(key);
-    this.writesByKey.delete(key);
+    this.lastWrites.forget(namespace, name);
+    this.writesByKey.delete(objectKey(namespace, name));
   }
 
   /**
@@ -125,9 +119,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
    * this, every object written and not reconciled since kept a second copy of its status.
    */
   observe(obj: T): void {
-    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
-    const last = this.lastWrites.get(key);
-    if (last && last.fromResourceVersion !== obj.metadata.resourceVersion) this.lastWrites.delete(key);
+    this.lastWrites.observe(obj);
   }
 
   /**
@@ -179,7 +171,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
           );
     this.writes += 1;
     this.writesByKey.set(key, (this.writesByKey.get(key) ?? 0) + 1);
-    this.lastWrites.set(key, { fromResourceVersion: obj.metadata.resourceVersion, status: desired });
+    this.lastWrites.record(obj, desired);
     this.log.debug({ object: key, resourceVersion: reply.metadata.resourceVersion }, 'status written');
     return { written: true, object: reply as T, status: desired };
   }
@@ -190,11 +182,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
    * informer cache that has not caught up yet), then what we wrote.
    */
   knownStatus(obj: T): StatusObject | undefined {
-    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
-    const last = this.lastWrites.get(key);
-    if (last && last.fromResourceVersion !== undefined && last.fromResourceVersion === obj.metadata.resourceVersion) return last.status;
-    if (last) this.lastWrites.delete(key);
-    return isRecord(obj.status) ? obj.status : undefined;
+    return this.lastWrites.over(obj) ?? (isRecord(obj.status) ? obj.status : undefined);
   }
 
   private describe(obj: T): string {
