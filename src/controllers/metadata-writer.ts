@@ -39,18 +39,26 @@ export class KubeMetadataWriter implements MetadataWriter {
       },
     };
     this.writes += 1;
-    const reply = await this.client.request({
-      method: 'PATCH',
-      path: objectPath(this.resource, meta.namespace, meta.name ?? ''),
-      query: { fieldManager: this.fieldManager },
-      contentType: contentTypes.mergePatch,
-      body,
-    });
+    // An object being deleted is not patched again once its finalizer is gone: nothing to remember.
+    const pending = meta.deletionTimestamp ? undefined : this.lastPatches.begin(obj);
+    let reply: unknown;
+    try {
+      reply = await this.client.request({
+        method: 'PATCH',
+        path: objectPath(this.resource, meta.namespace, meta.name ?? ''),
+        query: { fieldManager: this.fieldManager },
+        contentType: contentTypes.mergePatch,
+        body,
+      });
+    } catch (error) {
+      pending?.failed();
+      throw error;
+    }
     const written = reply as ManagedObject;
-    if (meta.deletionTimestamp) this.lastPatches.forget(meta.namespace, meta.name ?? '');
+    if (pending === undefined) this.lastPatches.forget(meta.namespace, meta.name ?? '');
     else {
       const { resourceVersion, finalizers, annotations } = written.metadata ?? {};
-      this.lastPatches.record(obj, { resourceVersion, finalizers, annotations });
+      pending.landed({ resourceVersion, finalizers, annotations });
     }
     return written;
   }

@@ -152,26 +152,33 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
       return { written: false, object: obj, status: desired };
     }
     const path = objectPath(this.resource, obj.metadata.namespace, obj.metadata.name, 'status');
-    const reply =
-      options.mode === 'update'
-        ? await this.client.requestParsed(
-            { method: 'PUT', path, query: { fieldManager: this.fieldManager }, body: { ...obj, status: desired }, signal: options.signal },
-            kubeObjectSchema,
-          )
-        : await this.client.requestParsed(
-            {
-              method: 'PATCH',
-              path,
-              query: { fieldManager: this.fieldManager },
-              body: { status: createReplacingMergePatch(baseline, desired) },
-              contentType: contentTypes.mergePatch,
-              signal: options.signal,
-            },
-            kubeObjectSchema,
-          );
+    const pending = this.lastWrites.begin(obj);
+    let reply: KubeObject;
+    try {
+      reply =
+        options.mode === 'update'
+          ? await this.client.requestParsed(
+              { method: 'PUT', path, query: { fieldManager: this.fieldManager }, body: { ...obj, status: desired }, signal: options.signal },
+              kubeObjectSchema,
+            )
+          : await this.client.requestParsed(
+              {
+                method: 'PATCH',
+                path,
+                query: { fieldManager: this.fieldManager },
+                body: { status: createReplacingMergePatch(baseline, desired) },
+                contentType: contentTypes.mergePatch,
+                signal: options.signal,
+              },
+              kubeObjectSchema,
+            );
+    } catch (error) {
+      pending.failed();
+      throw error;
+    }
     this.writes += 1;
     this.writesByKey.set(key, (this.writesByKey.get(key) ?? 0) + 1);
-    this.lastWrites.record(obj, desired);
+    pending.landed(desired);
     this.log.debug({ object: key, resourceVersion: reply.metadata.resourceVersion }, 'status written');
     return { written: true, object: reply as T, status: desired };
   }

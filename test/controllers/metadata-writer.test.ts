@@ -61,6 +61,19 @@ describe('KubeMetadataWriter.latest', () => {
     expect(writer.latest(again)).toBe(again);
   });
 
+  it('remembers nothing of a patch whose watch event reached the cache before its reply', async () => {
+    const inner = server();
+    const api = new FakeRequester(async (req) => {
+      const reply = (await inner.request(req)) as ManagedObject;
+      writer.observe(reply);
+      return reply;
+    });
+    const writer = new KubeMetadataWriter(api, RESOURCE);
+    await writer.patchMetadata(copy('1'), { annotations: { a: '1' } });
+    const plain = copy('1');
+    expect(writer.latest(plain)).toBe(plain);
+  });
+
   it('remembers nothing for an object being deleted', async () => {
     const writer = new KubeMetadataWriter(server(), RESOURCE);
     const deleting = { ...copy('1'), metadata: { ...copy('1').metadata, deletionTimestamp: '2026-11-23T00:00:00Z' } };

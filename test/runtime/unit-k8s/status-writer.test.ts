@@ -92,6 +92,28 @@ describe('StatusWriter', () => {
     expect(w.knownStatus(stale)).toEqual({ externalId: 'old' });
   });
 
+  it('keeps no copy of a write whose watch event reached the cache before the reply did', async () => {
+    const api = new FakeRequester((req) => {
+      // The informer delivers version 11 while the reply is still on its way.
+      w.observe(user({ externalId: '42', observedGeneration: 3 }, '11'));
+      return echo(req);
+    });
+    const w = new StatusWriter({ client: api, resource });
+    const stale = user({ externalId: 'old' });
+    await w.write(stale, { externalId: '42' });
+    expect(w.knownStatus(stale)).toEqual({ externalId: 'old' });
+  });
+
+  it('keeps no copy of a write that failed', async () => {
+    const api = new FakeRequester(() => {
+      throw new Error('connection reset');
+    });
+    const w = new StatusWriter({ client: api, resource });
+    const stale = user({ externalId: 'old' });
+    await expect(w.write(stale, { externalId: '42' })).rejects.toThrow('connection reset');
+    expect(w.knownStatus(stale)).toEqual({ externalId: 'old' });
+  });
+
   it('forgets a deleted object entirely', async () => {
     const api = new FakeRequester(echo);
     const w = new StatusWriter({ client: api, resource });
