@@ -3,17 +3,26 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoordinationV1Api } from '@kubernetes/client-node';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorBundleOptions } from '../../scripts/bundle.js';
 import { API_VERSION, eventually, isReady, startOperatorFixture, type OperatorFixture } from '../harness/operator-fixture.js';
 
-/** The operator as a real process: `src/main.ts` with environment configuration, health port, SIGTERM. */
+/**
+ * The operator as a real process, as the image runs it: the esbuild bundle of `src/main.ts` made
+ * with the image's options (scripts/bundle.ts) on Node 24, configured by environment, with its
+ * health port and SIGTERM. Running the bundle, not the sources, also tests what bundling leaves out.
+ */
 const root = resolve(import.meta.dirname, '../..');
 let fx: OperatorFixture;
 let dir: string;
+let bundle: string;
 
 beforeAll(async () => {
-  fx = await startOperatorFixture();
   dir = mkdtempSync(join(tmpdir(), 'kasm-operator-process-'));
+  bundle = join(dir, 'main.js');
+  const [fixture] = await Promise.all([startOperatorFixture(), build({ ...operatorBundleOptions(join(root, 'src/main.ts'), bundle), sourcemap: false })]);
+  fx = fixture;
 });
 afterAll(async () => {
   await fx?.close();
@@ -22,8 +31,8 @@ afterAll(async () => {
 
 function startProcess(env: Record<string, string>): { child: ChildProcess; output: string[]; exited: Promise<number | null> } {
   const output: string[] = [];
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-    cwd: root,
+  const child = spawn(process.execPath, [bundle], {
+    cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
