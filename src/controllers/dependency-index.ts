@@ -34,9 +34,41 @@ class Reader {
   ) {}
 }
 
-/** The readers of every name in one scope; a name read by one reader (the usual case) holds it rather than a Set. */
+/**
+ * The readers of one name: the reader itself when it is the only one (the usual case), a small
+ * array for a few (a user and the membership that lists it), a Set past SMALL_READERS (a record that
+ * many objects read), so that removing a reader stays cheap.
+ */
+type Readers = Reader | readonly Reader[] | Set<Reader>;
+
+/** A Set costs about four times an array of two; arrays are scanned, so they stay short. */
+const SMALL_READERS = 8;
+
+function withReader(current: Readers | undefined, reader: Reader): Readers {
+  if (current === undefined) return reader;
+  if (current instanceof Reader) return [current, reader];
+  if (current instanceof Set) return current.add(reader);
+  // concat allocates exactly the length needed; push would leave spare capacity.
+  return current.length < SMALL_READERS ? current.concat(reader) : new Set([...current, reader]);
+}
+
+function withoutReader(current: Readers, reader: Reader): Readers | undefined {
+  if (current instanceof Reader) return current === reader ? undefined : current;
+  if (current instanceof Set) {
+    current.delete(reader);
+    return current.size === 1 ? current.values().next().value : current;
+  }
+  const rest = current.filter((r) => r !== reader);
+  return rest.length === 1 ? rest[0] : rest;
+}
+
+function readersOf(current: Readers): Reader[] {
+  return current instanceof Reader ? [current] : [...current];
+}
+
+/** The readers of every name in one scope. */
 class Scope {
-  readonly readers = new Map<string, Reader | Set<Reader>>();
+  readonly readers = new Map<string, Readers>();
   constructor(readonly id: string) {}
 }
 
@@ -64,10 +96,7 @@ export class DependencyIndex {
       const scope = this.scopeFor(k.scope);
       reader.links[2 * i] = scope;
       reader.links[2 * i + 1] = k.name;
-      const current = scope.readers.get(k.name);
-      if (current === undefined) scope.readers.set(k.name, reader);
-      else if (current instanceof Set) current.add(reader);
-      else scope.readers.set(k.name, new Set([current, reader]));
+      scope.readers.set(k.name, withReader(scope.readers.get(k.name), reader));
     }
     let ofKind = this.readers.get(dependent.kind);
     if (!ofKind) this.readers.set(dependent.kind, (ofKind = new Map<string, Reader>()));
@@ -82,10 +111,10 @@ export class DependencyIndex {
       const scope = reader.links[i] as Scope;
       const name = reader.links[i + 1] as string;
       const current = scope.readers.get(name);
-      if (current === reader) scope.readers.delete(name);
-      else if (current instanceof Set) {
-        current.delete(reader);
-        if (current.size === 1) scope.readers.set(name, current.values().next().value as Reader);
+      if (current !== undefined) {
+        const rest = withoutReader(current, reader);
+        if (rest === undefined) scope.readers.delete(name);
+        else if (rest !== current) scope.readers.set(name, rest);
       }
       if (scope.readers.size === 0) this.scopes.delete(scope.id);
     }
@@ -97,7 +126,7 @@ export class DependencyIndex {
   lookup(key: DependencyKey): Dependent[] {
     const current = this.scopes.get(key.scope)?.readers.get(key.name);
     if (current === undefined) return [];
-    return (current instanceof Set ? [...current] : [current]).map((r) => ({ kind: r.kind, key: r.key }));
+    return readersOf(current).map((r) => ({ kind: r.kind, key: r.key }));
   }
 
   private scopeFor(id: string): Scope {

@@ -46,8 +46,6 @@ export interface StatusWriteResult<T extends KubeObject> {
 export interface StatusWriterStats {
   writes: number;
   skipped: number;
-  /** Distinct objects written at least once since the writer was made (or forgot them). */
-  objectsWritten: number;
 }
 
 const conditionsSchema = z.array(conditionSchema);
@@ -86,7 +84,6 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   private readonly log: Logger;
   private writes = 0;
   private skipped = 0;
-  private readonly writesByKey = new Map<string, number>();
   /** What this writer last wrote, until the caller's copy of the object catches up with it. */
   private readonly lastWrites = new AheadOfCache<StatusObject>();
 
@@ -99,17 +96,12 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   }
 
   get stats(): StatusWriterStats {
-    return { writes: this.writes, skipped: this.skipped, objectsWritten: this.writesByKey.size };
-  }
-
-  writesFor(namespace: string | undefined, name: string): number {
-    return this.writesByKey.get(objectKey(namespace, name)) ?? 0;
+    return { writes: this.writes, skipped: this.skipped };
   }
 
   /** Drops what is remembered about an object (call when it is deleted). */
   forget(namespace: string | undefined, name: string): void {
     this.lastWrites.forget(namespace, name);
-    this.writesByKey.delete(objectKey(namespace, name));
   }
 
   /**
@@ -177,7 +169,6 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
       throw error;
     }
     this.writes += 1;
-    this.writesByKey.set(key, (this.writesByKey.get(key) ?? 0) + 1);
     pending.landed(desired);
     this.log.debug({ object: key, resourceVersion: reply.metadata.resourceVersion }, 'status written');
     return { written: true, object: reply as T, status: desired };

@@ -38,4 +38,20 @@ describe('DependencyIndex with keys read by several objects', () => {
     expect(index.lookup(secret)).toEqual([]);
     expect(index.lookup(group)).toEqual([]);
   });
+
+  it('keeps readers in order as their number grows past a handful and falls again', () => {
+    const index = new DependencyIndex();
+    const users = Array.from({ length: 20 }, (_, i) => ({ kind: 'KasmUser', key: `ns/u${i}` }));
+    for (const u of users) index.set(u, [secret]);
+    expect(index.lookup(secret)).toEqual(users);
+    // Every other reader goes: from 20 down to 10, then to 1.
+    for (const u of users.filter((_, i) => i % 2 === 1)) index.clear(u);
+    expect(index.lookup(secret)).toEqual(users.filter((_, i) => i % 2 === 0));
+    for (const u of users.filter((_, i) => i % 2 === 0 && i > 0)) index.clear(u);
+    expect(index.lookup(secret)).toEqual([users[0]]);
+    // From one reader back up through the short list.
+    for (const u of users.slice(1, 5)) index.set(u, [secret]);
+    index.clear(users[2]!);
+    expect(index.lookup(secret)).toEqual([users[0], users[1], users[3], users[4]]);
+  });
 });
