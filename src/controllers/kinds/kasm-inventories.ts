@@ -88,7 +88,7 @@ export function requireInKasm<T>(found: T | undefined, what: string, key: string
 const background = (ctx: AdapterContext): { priority: 'background'; signal: AbortSignal } => ({ priority: 'background', signal: ctx.signal });
 
 export const usersInventory = inventoryOf<KasmUserRecord>(USERS_INVENTORY, (ctx) => ({
-  list: () => ctx.kasm.users.list({ priority: 'background' }),
+  list: () => ctx.kasm.users.listRecords({ priority: 'background' }),
   id: (u) => u.userId,
   naturalKeys: (u) => [u.username.toLowerCase()],
   // last_session moves whenever the user works; it is not something the operator compares.

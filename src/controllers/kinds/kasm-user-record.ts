@@ -1,14 +1,12 @@
-import type { KasmUser, KasmUserGroup } from '../../kasm/areas/users.js';
+import type { KasmUserGroup, KasmUserRecord } from '../../kasm/areas/users.js';
 
 /**
  * What the users inventory keeps of a Kasm user: the fields some kind reads (KasmUser's diff and
- * status, memberships, logins, sessions). get_users also returns contact details, dates and
- * sessions nobody reads; at 10,000 users dropping them keeps the inventory about half as large.
+ * status, memberships, logins, sessions), as get_users is read for it (kasmUserRecordSchema). A
+ * user a write returned carries every field; the inventory keeps the same few. At 10,000 users
+ * dropping the rest keeps the inventory about half as large.
  */
-export type KasmUserRecord = Pick<
-  KasmUser,
-  'userId' | 'username' | 'realm' | 'firstName' | 'lastName' | 'phone' | 'organization' | 'locked' | 'disabled' | 'lastSession' | 'groups'
->;
+export type { KasmUserRecord };
 
 /** Distinct group entries shared before the table starts over (groups are few; this only bounds churn). */
 const MAX_SHARED_GROUPS = 4096;

@@ -39,7 +39,7 @@ function kasmUser(overrides: Partial<KasmUser> = {}): KasmUser {
 function context(listed: () => KasmUser[]): AdapterContext {
   const inventories = new Map<string, Inventory<unknown>>();
   const ctx = {
-    kasm: { users: { list: () => Promise.resolve(listed()) } },
+    kasm: { users: { listRecords: () => Promise.resolve(listed()) } },
     inventories: {
       get: <T>(name: string, create: () => Inventory<T>): Inventory<T> => {
         if (!inventories.has(name)) inventories.set(name, create());

@@ -44,6 +44,10 @@ describe('users contract', () => {
     const listed = (await users.list()).find((user) => user.userId === created.userId);
     // get_users prints unset dates as "None": they read as null.
     expect(listed).toMatchObject({ username: name, lastSession: null, passwordSetDate: expect.any(Date) as Date });
+    // The same list read as records: only the fields the operator keeps are built.
+    const record = (await users.listRecords()).find((user) => user.userId === created.userId);
+    expect(record).toMatchObject({ username: name, firstName: 'Ada', organization: 'Analytical', realm: 'local', lastSession: null, locked: false });
+    expect(Object.keys(record ?? {}).sort()).toEqual(['disabled', 'firstName', 'groups', 'lastName', 'lastSession', 'locked', 'organization', 'phone', 'realm', 'userId', 'username']);
 
     const updated = await users.update(created.userId, { firstName: 'Augusta', locked: true });
     expect(updated).toMatchObject({ firstName: 'Augusta', lastName: 'Lovelace', locked: true });
