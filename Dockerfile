@@ -45,7 +45,7 @@ WORKDIR /app
 # 1.35 x the live heap. It needs --max-semi-space-size with it: with the cap alone V8 kept its
 # default young generation and ran a full collection every 70 ms with 55 of 160 MiB used. 8 MiB
 # semi-spaces cost 16 MiB: creating 10,000 objects took 3,100 scavenges (18 s of pauses); with
-# 2 MiB, 16,600 (81 s). With 160 MiB: 285-291 MiB peak RSS at 10,000 objects, time to all Ready
+# 2 MiB, 16,600 (81 s). With 160 MiB: 266-278 MiB peak RSS at 10,000 objects, time to all Ready
 # no longer than without a cap. The chart replaces NODE_OPTIONS with one
 # sized from resources.limits.memory (values.yaml: nodeHeap, nodeOptions); elsewhere set it for
 # the memory given (the heap cap at about half of it).
