@@ -35,7 +35,12 @@ const RESOLVING = Symbol('resolving');
 
 /** Marks the modules of `packages` free of side effects, so that what the bundle does not use is left out. */
 export function sideEffectFree(packages: readonly string[]): Plugin {
-  const inPackage = (path: string): boolean => packages.some((p) => path.includes(`/node_modules/${p}/`));
+  // A module of the package itself, not of a dependency installed under its own node_modules.
+  const inPackage = (path: string): boolean =>
+    packages.some((p) => {
+      const at = path.lastIndexOf(`/node_modules/${p}/`);
+      return at >= 0 && !path.includes('/node_modules/', at + 1);
+    });
   return {
     name: 'side-effect-free-packages',
     setup(bundler) {

@@ -145,6 +145,17 @@ describe.skipIf(!hasMain)(replayTitle, () => {
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('deploy/'))).toEqual([]);
   });
 
+  it('bundles one copy of undici and none of client-node\'s generated API', () => {
+    // The map's sources name each bundled module (client-node's through its own maps, as src/*.ts).
+    const map = JSON.parse(readFileSync(join(runtime.root, 'app', 'dist', 'main.js.map'), 'utf8')) as { sources: string[] };
+    const undiciRoots = new Set(map.sources.map((source) => /^(.*?\/undici)\/lib\//.exec(source)?.[1]).filter((root) => root !== undefined));
+    expect(undiciRoots.size, [...undiciRoots].join(', ')).toBe(1);
+    const clientNode = map.sources.filter((source) => source.includes('@kubernetes/client-node/'));
+    expect(clientNode.some((source) => /\/(dist|src)\/config\.(js|ts)$/.test(source))).toBe(true);
+    expect(clientNode.some((source) => /\/(dist|src)\/watch\.(js|ts)$/.test(source))).toBe(true);
+    expect(clientNode.filter((source) => /\/(dist|src)\/gen\/(apis|models)\//.test(source))).toEqual([]);
+  });
+
   it('starts with the entrypoint, prints --help and exits 0 without writing into the image', () => {
     const entrypoint = runtime.entrypoint ?? [];
     const [, ...args] = entrypoint;
