@@ -159,34 +159,33 @@ export function errorFromKasmMessage(ctx: ClassifyContext, status: number, messa
   return new KasmBusinessError(`Kasm ${endpoint}: ${text}`, { ...fields, kasmMessage: scrubSecrets(message, ctx.secrets), retryable });
 }
 
-/** The statuses below 500 that decide the error whatever the body says. */
-const errorStatuses: ReadonlySet<number> = new Set([401, 403, 404, 409, 429]);
-
 /** Errors decided by the status code alone; undefined for 2xx and the 4xx codes that need the body. */
 function errorFromStatus(ctx: ClassifyContext, reply: HttpReply, text: string): KasmError | undefined {
   const endpoint = ctx.endpoint.name;
   const { status } = reply;
-  if (status < 500 && !errorStatuses.has(status)) {
-    // Most replies: the caller parses the body once, not here as well.
-    return undefined;
-  }
-  const parsed = tryParseJson(text);
-  const kasmMessage = parsed.ok ? errorMessageOf(parsed.value) : undefined;
-  const said = kasmMessage === undefined ? '' : `: ${kasmText(ctx, kasmMessage)}`;
+  // The body is read only for an error status: a large list reply is parsed once, by the caller.
+  const kasmMessage = (): string | undefined => {
+    const parsed = tryParseJson(text);
+    return parsed.ok ? errorMessageOf(parsed.value) : undefined;
+  };
+  const said = (): string => {
+    const message = kasmMessage();
+    return message === undefined ? '' : `: ${kasmText(ctx, message)}`;
+  };
   if (status === 401) {
     return new KasmAuthenticationError(
-      `Kasm rejected the API key for ${endpoint} (HTTP 401): check the key, its secret and its expiry${said}`,
+      `Kasm rejected the API key for ${endpoint} (HTTP 401): check the key, its secret and its expiry${said()}`,
       { endpoint, status },
     );
   }
   if (status === 403) {
-    return permissionError(ctx, status, kasmMessage);
+    return permissionError(ctx, status, kasmMessage());
   }
   if (status === 404) {
-    return new KasmNotFoundError(`Kasm ${endpoint}: not found (HTTP 404)${said}`, { endpoint, status });
+    return new KasmNotFoundError(`Kasm ${endpoint}: not found (HTTP 404)${said()}`, { endpoint, status });
   }
   if (status === 409) {
-    return new KasmConflictError(`Kasm ${endpoint}: conflict (HTTP 409)${said}`, { endpoint, status });
+    return new KasmConflictError(`Kasm ${endpoint}: conflict (HTTP 409)${said()}`, { endpoint, status });
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'), ctx.now?.() ?? Date.now());
@@ -195,7 +194,7 @@ function errorFromStatus(ctx: ClassifyContext, reply: HttpReply, text: string): 
   }
   if (status >= 500) {
     const html = isHtml(reply.headers.get('content-type') ?? '', text);
-    const what = html ? ' (HTML error page)' : said;
+    const what = html ? ' (HTML error page)' : said();
     return new KasmServerError(`Kasm ${endpoint}: server error HTTP ${status}${what}`, { endpoint, status, html });
   }
   return undefined;
