@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { instructionsOf, parseDockerfile, parsePairs } from '../test/deploy/dockerfile.js';
+import { pairsOf, parseDockerfile } from '../test/deploy/dockerfile.js';
 
 export interface ImageRuntime {
   /** NODE_OPTIONS of the image. */
@@ -19,8 +19,7 @@ const MEMORY_VARIABLES = ['MALLOC_ARENA_MAX'];
 /** The ENV pairs of a Dockerfile's last stage (the runtime), read with the deploy tests' parser. */
 export function runtimeEnvOf(dockerfile: string): Record<string, string> {
   const runtime = parseDockerfile(dockerfile).stages.at(-1);
-  if (runtime === undefined) return {};
-  return Object.assign({}, ...instructionsOf(runtime, 'ENV').map((env) => parsePairs(env.rest))) as Record<string, string>;
+  return runtime === undefined ? {} : pairsOf(runtime, 'ENV');
 }
 
 export function imageRuntime(dockerfilePath = join(fileURLToPath(new URL('..', import.meta.url)), 'Dockerfile')): ImageRuntime {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { instructionsOf, parseDockerfile, parsePairs, type Stage } from './dockerfile.js';
+import { instructionsOf, pairsOf, parseDockerfile, type Stage } from './dockerfile.js';
 import { dockerignoreMatcher } from './dockerignore.js';
 import { replayDockerBuild, type ReplayedStage } from './docker-build-replay.js';
 
@@ -49,8 +49,8 @@ describe('Dockerfile (static)', () => {
   });
 
   it('sizes the heap (capped old space, small young generation), limits malloc arenas and leaves source maps off', () => {
-    const env = Object.assign({}, ...instructionsOf(runtimeStage, 'ENV').map((e) => parsePairs(e.rest))) as Record<string, string>;
-    const options = (env.NODE_OPTIONS ?? '').replace(/^"|"$/g, '').split(/\s+/);
+    const env = pairsOf(runtimeStage, 'ENV');
+    const options = (env.NODE_OPTIONS ?? '').split(/\s+/);
     expect(options.find((o) => o.startsWith('--max-old-space-size='))).toMatch(/^--max-old-space-size=\d+$/);
     expect(options.find((o) => o.startsWith('--max-semi-space-size='))).toMatch(/^--max-semi-space-size=\d+$/);
     expect(options).not.toContain('--enable-source-maps');
@@ -70,8 +70,8 @@ describe('Dockerfile (static)', () => {
   });
 
   it('labels the image with OCI source, version (from a build argument), title and licenses', () => {
-    const labels = Object.assign({}, ...instructionsOf(runtimeStage, 'LABEL').map((l) => parsePairs(l.rest))) as Record<string, string>;
-    const stageArgs = Object.assign({}, ...instructionsOf(runtimeStage, 'ARG').map((a) => parsePairs(a.rest))) as Record<string, string>;
+    const labels = pairsOf(runtimeStage, 'LABEL');
+    const stageArgs = pairsOf(runtimeStage, 'ARG');
     expect(labels['org.opencontainers.image.title']).toBe('kasm-operator');
     expect(labels['org.opencontainers.image.licenses']).toBe(pkg.license);
     expect(labels['org.opencontainers.image.source']).toMatch(/^https:\/\/|^\$\{SOURCE_URL\}$/);

@@ -126,3 +126,8 @@ export function parseDockerfile(text: string): Dockerfile {
 export function instructionsOf(stage: Stage, keyword: string): Instruction[] {
   return stage.instructions.filter((i) => i.keyword === keyword);
 }
+
+/** The key=value pairs of a stage's instructions with this keyword (ENV, LABEL, ARG), later ones winning. */
+export function pairsOf(stage: Stage, keyword: string): Record<string, string> {
+  return Object.assign({}, ...instructionsOf(stage, keyword).map((i) => parsePairs(i.rest))) as Record<string, string>;
+}

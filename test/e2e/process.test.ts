@@ -20,7 +20,8 @@ let bundle: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kasm-operator-process-'));
-  bundle = join(dir, 'main.js');
+  // .mjs: the image's package.json ("type": "module") is not beside it here.
+  bundle = join(dir, 'main.mjs');
   const [fixture] = await Promise.all([startOperatorFixture(), build({ ...operatorBundleOptions(join(root, 'src/main.ts'), bundle), sourcemap: false })]);
   fx = fixture;
 });

@@ -220,14 +220,13 @@ export function applyMergePatch(doc: unknown, patch: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 // Strategic merge patch
 
-/** How a list field merges: by a key field, as a set of scalars, or replaced whole (absent). */
 /** How strategic merge treats one list field: merged by a key of its items, or as a set of primitives. */
 export type ListStrategy = { mergeKey: string } | { primitives: true };
 
 /** A kind's list strategies by dotted field path (its own fields; object metadata's are added here). */
 export type StrategicMergeLists = Readonly<Record<string, ListStrategy>>;
 
-/** Patch metadata of the kinds the test server stores, by dotted field path (list items skipped). */
+/** The list strategies of object metadata, which every kind has, by dotted field path. */
 const OBJECT_META_LISTS: Record<string, ListStrategy> = {
   'metadata.ownerReferences': { mergeKey: 'uid' },
   'metadata.finalizers': { primitives: true },
