@@ -1,9 +1,10 @@
-import type { KubeObject } from '../runtime/kube-object.js';
+import type { CachedSecret } from '../runtime/cache-compaction.js';
 import type { ResourceInformer } from '../runtime/informer.js';
 import type { ClusterReader, ManagedObject } from './managed-kind.js';
 import { SecretNotFoundError } from './reconcile-errors.js';
 
-export type SecretObject = KubeObject & { data?: Record<string, string> };
+/** A Secret as the Secrets cache holds it (runtime/cache-compaction: secretForCache). */
+export type SecretObject = CachedSecret;
 
 /** Reads Secrets and referenced objects from the informer caches: no API call per reconcile. */
 export class InformerClusterReader implements ClusterReader {

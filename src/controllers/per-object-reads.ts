@@ -92,7 +92,8 @@ export class PerObjectReads<T, C extends ReadContext = AdapterContext> {
       return (await this.readNow(ctx, conn, id, false)).value;
     }
     if (age >= held.recheckAfterMs) return (await this.readNow(ctx, conn, id, false)).value;
-    if (hint.agrees(held.value) || hint.listedAt <= held.at) return held.value;
+    // The cheap test first: agrees() compares the group's names and rows.
+    if (hint.listedAt <= held.at || hint.agrees(held.value)) return held.value;
     const fresh = await this.readNow(ctx, conn, id, false);
     this.score(ctx.logger, conn, id, hint.agrees(fresh.value));
     return fresh.value;

@@ -105,10 +105,10 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   }
 
   /**
-   * Tells the writer which version of an object its cache now holds (informer add and update
-   * events): what it remembers of its last write is dropped once the cache has moved past the
-   * version that write was based on, as knownStatus would on the object's next reconcile. Without
-   * this, every object written and not reconciled since kept a second copy of its status.
+   * Tells the writer which version of an object its cache now holds (informer update events): what
+   * it remembers of its last write is dropped once the cache has moved past the version that write
+   * was based on. Without this, every object written and not reconciled since kept a second copy of
+   * its status.
    */
   observe(obj: T): void {
     this.lastWrites.observe(obj);
@@ -138,7 +138,6 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   /** Writes the status if it changed; resolves with whether it wrote. API errors are thrown (KubeApiError). */
   async write(obj: T, status: StatusObject, options: StatusWriteOptions = {}): Promise<StatusWriteResult<T>> {
     const { status: desired, changed, baseline } = this.prepare(obj, status);
-    const key = objectKey(obj.metadata.namespace, obj.metadata.name);
     if (!changed) {
       this.skipped += 1;
       return { written: false, object: obj, status: desired };
@@ -170,7 +169,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
     }
     this.writes += 1;
     pending.landed(desired);
-    this.log.debug({ object: key, resourceVersion: reply.metadata.resourceVersion }, 'status written');
+    this.log.debug({ object: objectKey(obj.metadata.namespace, obj.metadata.name), resourceVersion: reply.metadata.resourceVersion }, 'status written');
     return { written: true, object: reply as T, status: desired };
   }
 

@@ -58,8 +58,6 @@ export interface ShutDownOptions {
 
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 0.1 } as const;
 
-// Pollers (the managed reconciler, connections) spread their intervals with the same jitter.
-
 interface InFlight {
   startedAt: number;
   abort: AbortController;
