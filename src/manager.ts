@@ -19,6 +19,7 @@ import { KubeOutputWriter } from './controllers/owned-outputs.js';
 import { WriterStatusSink } from './controllers/status-sink.js';
 import { KasmClient } from './kasm/client.js';
 import { createKasmTransport, type KasmTransportOptions } from './kasm/transport.js';
+import { AheadOfCache } from './runtime/ahead-of-cache.js';
 import { EventRecorder } from './runtime/event-recorder.js';
 import { HealthServer } from './runtime/health-server.js';
 import { secretForCache } from './runtime/cache-compaction.js';
@@ -167,18 +168,14 @@ export class Manager {
       const resource = resources.get(kind);
       const informer = this.informers.get(kind);
       if (!resource || !informer) throw new Error(`no informer for kind ${kind}`);
-      const metadata = new KubeMetadataWriter(this.client, resource);
-      const status = new StatusWriter<ManagedObject>({ client: this.client, resource, logger: this.log });
-      // The writers' memory of their last write per object lasts only until the cache catches up.
+      // One memory of what both writers wrote per object (a create writes metadata, status, then
+      // metadata again), kept only until the cache catches up.
+      const ahead = new AheadOfCache();
+      const metadata = new KubeMetadataWriter(this.client, resource, ahead);
+      const status = new StatusWriter<ManagedObject>({ client: this.client, resource, logger: this.log, aheadOfCache: ahead });
       informer.addEventHandler({
-        onUpdate: (_old, obj) => {
-          status.observe(obj);
-          metadata.observe(obj);
-        },
-        onDelete: (obj) => {
-          status.forget(obj.metadata.namespace, obj.metadata.name);
-          metadata.forget(obj);
-        },
+        onUpdate: (_old, obj) => ahead.observe(obj),
+        onDelete: (obj) => ahead.forget(obj.metadata.namespace, obj.metadata.name),
       });
       const queue = new WorkQueue({
         name: kind.toLowerCase(),

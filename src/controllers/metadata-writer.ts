@@ -11,12 +11,11 @@ import { AheadOfCache } from '../runtime/ahead-of-cache.js';
  */
 export class KubeMetadataWriter implements MetadataWriter {
   private writes = 0;
-  /** Per object, the metadata its last patch left (see AheadOfCache and `latest`). */
-  private readonly lastPatches = new AheadOfCache<Pick<ManagedObject['metadata'], 'resourceVersion' | 'finalizers' | 'annotations'>>();
-
   constructor(
     private readonly client: KubeRequester,
     private readonly resource: KubeResource,
+    /** What the kind's writers wrote ahead of the cache (see `latest`), shared with its status writer. */
+    private readonly lastPatches: AheadOfCache = new AheadOfCache(),
     private readonly fieldManager = 'kasm-operator',
   ) {}
 
@@ -40,7 +39,7 @@ export class KubeMetadataWriter implements MetadataWriter {
     };
     this.writes += 1;
     // An object being deleted is not patched again once its finalizer is gone: nothing to remember.
-    const pending = meta.deletionTimestamp ? undefined : this.lastPatches.begin(obj);
+    const pending = meta.deletionTimestamp ? undefined : this.lastPatches.begin(obj, 'metadata');
     let reply: unknown;
     try {
       reply = await this.client.request({
@@ -58,21 +57,24 @@ export class KubeMetadataWriter implements MetadataWriter {
     if (pending === undefined) this.lastPatches.forget(meta.namespace, meta.name ?? '');
     else {
       const { resourceVersion, finalizers, annotations } = written.metadata ?? {};
-      pending.landed({ resourceVersion, finalizers, annotations });
+      pending.landed({ finalizers, annotations }, resourceVersion);
     }
     return written;
   }
 
   /**
-   * The copy the last patch was based on, with that patch's metadata and resourceVersion (the patch
-   * changed nothing else, so this is the object as the patch left it); any other copy as it is.
+   * A copy from the chain of the kind's last writes, as they left it: the last patch's finalizers
+   * and annotations, and the newest version (the next patch's precondition). The status is the
+   * status writer's to answer (knownStatus). Any other copy as it is.
    */
   latest(obj: ManagedObject): ManagedObject {
-    const patched = this.lastPatches.over(obj);
-    return patched === undefined ? obj : { ...obj, metadata: { ...obj.metadata, ...patched } };
+    const newest = this.lastPatches.newestVersion(obj);
+    if (newest === undefined) return obj;
+    const patched = this.lastPatches.over(obj, 'metadata');
+    return { ...obj, metadata: { ...obj.metadata, ...patched, resourceVersion: newest } };
   }
 
-  /** The cache now holds this version of the object (informer add and update events). */
+  /** The cache now holds this version of the object (informer update events). */
   observe(obj: ManagedObject): void {
     this.lastPatches.observe(obj);
   }

@@ -24,6 +24,8 @@ export interface StatusWriterOptions {
   fieldManager?: string;
   /** Wall clock for lastTransitionTime; for tests. */
   now?: () => number;
+  /** What the kind's writers wrote ahead of the cache, shared with its metadata writer; its own when absent. */
+  aheadOfCache?: AheadOfCache;
 }
 
 export interface StatusWriteOptions {
@@ -84,8 +86,8 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
   private readonly log: Logger;
   private writes = 0;
   private skipped = 0;
-  /** What this writer last wrote, until the caller's copy of the object catches up with it. */
-  private readonly lastWrites = new AheadOfCache<StatusObject>();
+  /** What was written, until the caller's copy of the object catches up with it. */
+  private readonly lastWrites: AheadOfCache;
 
   constructor(options: StatusWriterOptions) {
     this.client = options.client;
@@ -93,6 +95,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
     this.fieldManager = options.fieldManager ?? 'kasm-operator';
     this.now = options.now ?? Date.now;
     this.log = options.logger ?? pino({ enabled: false });
+    this.lastWrites = options.aheadOfCache ?? new AheadOfCache();
   }
 
   get stats(): StatusWriterStats {
@@ -106,9 +109,8 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
 
   /**
    * Tells the writer which version of an object its cache now holds (informer update events): what
-   * it remembers of its last write is dropped once the cache has moved past the version that write
-   * was based on. Without this, every object written and not reconciled since kept a second copy of
-   * its status.
+   * it remembers of its writes is dropped once the cache has caught up with them or moved elsewhere.
+   * Without this, every object written and not reconciled since kept a second copy of its status.
    */
   observe(obj: T): void {
     this.lastWrites.observe(obj);
@@ -143,7 +145,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
       return { written: false, object: obj, status: desired };
     }
     const path = objectPath(this.resource, obj.metadata.namespace, obj.metadata.name, 'status');
-    const pending = this.lastWrites.begin(obj);
+    const pending = this.lastWrites.begin(obj, 'status');
     let reply: KubeObject;
     try {
       reply =
@@ -168,7 +170,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
       throw error;
     }
     this.writes += 1;
-    pending.landed(desired);
+    pending.landed(desired, reply.metadata.resourceVersion);
     this.log.debug({ object: objectKey(obj.metadata.namespace, obj.metadata.name), resourceVersion: reply.metadata.resourceVersion }, 'status written');
     return { written: true, object: reply as T, status: desired };
   }
@@ -179,7 +181,7 @@ export class StatusWriter<T extends KubeObject = KubeObject> {
    * informer cache that has not caught up yet), then what we wrote.
    */
   knownStatus(obj: T): StatusObject | undefined {
-    return this.lastWrites.over(obj) ?? (isRecord(obj.status) ? obj.status : undefined);
+    return this.lastWrites.over(obj, 'status') ?? (isRecord(obj.status) ? obj.status : undefined);
   }
 
   private describe(obj: T): string {

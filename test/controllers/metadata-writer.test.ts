@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ManagedObject } from '../../src/controllers/managed-kind.js';
 import { KubeMetadataWriter } from '../../src/controllers/metadata-writer.js';
+import { AheadOfCache } from '../../src/runtime/ahead-of-cache.js';
+import { StatusWriter } from '../../src/runtime/status-writer.js';
 import type { KubeRequest } from '../../src/runtime/kube-json-client.js';
 import { FakeRequester } from '../runtime/unit-k8s/fake-requester.js';
 
@@ -80,5 +82,43 @@ describe('KubeMetadataWriter.latest', () => {
     await writer.patchMetadata(deleting, { finalizers: [] });
     const plain = copy('1');
     expect(writer.latest(plain)).toBe(plain);
+  });
+
+  it('with the status writer, answers a copy from before a create with all three of its writes', async () => {
+    // A server that applies metadata and status merge patches to one stored object.
+    let stored: ManagedObject = copy('1');
+    const api = new FakeRequester((req: KubeRequest) => {
+      const body = req.body as { metadata?: { annotations?: Record<string, string>; finalizers?: string[] }; status?: Record<string, unknown> };
+      const version = String(Number(stored.metadata.resourceVersion) + 1);
+      stored = req.path.endsWith('/status')
+        ? { ...stored, metadata: { ...stored.metadata, resourceVersion: version }, status: { ...(stored.status ?? {}), ...body.status } }
+        : {
+            ...stored,
+            metadata: {
+              ...stored.metadata,
+              resourceVersion: version,
+              annotations: { ...(stored.metadata.annotations ?? {}), ...(body.metadata?.annotations ?? {}) },
+              ...(body.metadata?.finalizers ? { finalizers: body.metadata.finalizers } : {}),
+            },
+          };
+      return stored;
+    });
+    const ahead = new AheadOfCache();
+    const metadata = new KubeMetadataWriter(api, RESOURCE, ahead);
+    const status = new StatusWriter<ManagedObject>({ client: api, resource: RESOURCE, aheadOfCache: ahead });
+
+    const marked = await metadata.patchMetadata(copy('1'), { finalizers: ['kasm.io/finalizer'], annotations: { 'kasm.io/create-pending': 't' } });
+    const { object: reported } = await status.write(marked, { externalId: '42' });
+    await metadata.patchMetadata(reported, { annotations: { 'kasm.io/external-id': '42' } });
+    expect(stored.metadata.resourceVersion).toBe('4');
+
+    // The informer still has version 1 (or 2): the reconcile sees the object as the three writes left it.
+    for (const cached of [copy('1'), copy('2', { 'kasm.io/create-pending': 't' }, ['kasm.io/finalizer'])]) {
+      const seen = metadata.latest(cached);
+      expect(seen.metadata.resourceVersion).toBe('4');
+      expect(seen.metadata.finalizers).toEqual(['kasm.io/finalizer']);
+      expect(seen.metadata.annotations).toEqual({ 'kasm.io/create-pending': 't', 'kasm.io/external-id': '42' });
+      expect(status.knownStatus(seen)).toMatchObject({ externalId: '42' });
+    }
   });
 });

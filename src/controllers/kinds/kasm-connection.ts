@@ -67,11 +67,12 @@ function fingerprintOf(inputs: ConnectionInputs): string {
  */
 export function kasmConnectionReconciler(deps: KasmConnectionReconcilerDeps) {
   return async (original: ManagedObject, tracker: DependencyTracker, signal: AbortSignal): Promise<ProcessResult> => {
-    let obj = original;
+    // The cache may not hold this reconciler's last writes yet (see AheadOfCache).
+    let obj = deps.metadata.latest(original);
     const ns = obj.metadata.namespace ?? 'default';
     const name = obj.metadata.name;
     const log = deps.logger.child({ kind: 'KasmConnection', namespace: ns, name });
-    const status = obj.status ?? {};
+    const status = deps.status.known(obj) ?? {};
     const finalizers = obj.metadata.finalizers ?? [];
 
     if (obj.metadata.deletionTimestamp) {
