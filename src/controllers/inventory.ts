@@ -12,7 +12,11 @@ export interface InventorySource<T> {
   id(item: T): string;
   /** Natural keys (username, group name ...) used to adopt after a crash or under Observe. */
   naturalKeys(item: T): readonly string[];
-  /** A stable fingerprint of what reconciliation compares; defaults to JSON of the item. */
+  /**
+   * A stable fingerprint of what reconciliation compares; defaults to JSON of the item. With `keep`,
+   * it must read only kept fields: listed items are fingerprinted before they are kept, so that an
+   * unchanged one is not copied at every list.
+   */
   fingerprint?(item: T): string;
   /** What to keep of a listed or written item (the fields the kinds read); defaults to the item itself. */
   keep?(item: T): T;
@@ -51,6 +55,8 @@ export class Inventory<T> {
     private readonly source: InventorySource<T>,
     private readonly options: InventoryOptions,
   ) {
+    // The default fingerprint (JSON of the listed item) would read the fields `keep` drops.
+    if (source.keep && !source.fingerprint) throw new TypeError('an inventory source with keep() needs a fingerprint() of the kept fields');
     this.now = options.now ?? Date.now;
   }
 
@@ -128,11 +134,11 @@ export class Inventory<T> {
     return this.source.fingerprint ? this.source.fingerprint(item) : JSON.stringify(item);
   }
 
-  private put(item: T): Entry<T> {
+  private put(item: T, fingerprint = this.fingerprintOf(item)): Entry<T> {
     const id = this.source.id(item);
     const previous = this.byId.get(id);
     if (previous) for (const k of previous.keys) if (this.byKey.get(k) === id) this.byKey.delete(k);
-    const entry: Entry<T> = { item, fingerprint: this.fingerprintOf(item), keys: this.source.naturalKeys(item) };
+    const entry: Entry<T> = { item, fingerprint, keys: this.source.naturalKeys(item) };
     this.byId.set(id, entry);
     for (const k of entry.keys) this.byKey.set(k, id);
     return entry;
@@ -147,14 +153,13 @@ export class Inventory<T> {
     const changedKeys = new Set<string>();
     const seen = new Set<string>();
     for (const listed of items) {
-      // Fingerprinted as kept, so that a write's reply (kept the same way) compares equal.
-      const item = this.kept(listed);
-      const id = this.source.id(item);
+      // Fingerprinted before it is kept (the fingerprint reads kept fields only): an unchanged item is not copied.
+      const id = this.source.id(listed);
       seen.add(id);
       const before = this.byId.get(id);
-      const fingerprint = this.fingerprintOf(item);
+      const fingerprint = this.fingerprintOf(listed);
       if (before?.fingerprint === fingerprint) continue;
-      const after = this.put(item);
+      const after = this.put(this.kept(listed), fingerprint);
       changedIds.add(id);
       for (const k of after.keys) changedKeys.add(k);
       if (before) for (const k of before.keys) changedKeys.add(k);

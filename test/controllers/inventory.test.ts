@@ -113,17 +113,43 @@ describe('Inventory', () => {
   it('keeps what `keep` returns, for listed items and written replies alike', async () => {
     const kept = (i: Item): Item => ({ id: i.id, name: i.name, value: 0 });
     const inv = new Inventory<Item>(
-      { list: () => Promise.resolve([{ id: '1', name: 'a', value: 5 }]), id: (i) => i.id, naturalKeys: (i) => [i.name], keep: kept },
+      {
+        list: () => Promise.resolve([{ id: '1', name: 'a', value: 5 }]),
+        id: (i) => i.id,
+        naturalKeys: (i) => [i.name],
+        keep: kept,
+        fingerprint: (i) => `${i.id}/${i.name}`,
+      },
       { maxAgeMs: 1000 },
     );
     await inv.refresh();
     expect(inv.get('1')).toEqual({ id: '1', name: 'a', value: 0 });
     inv.upsert({ id: '2', name: 'b', value: 7 });
     expect(inv.findByNaturalKey('b')).toEqual({ id: '2', name: 'b', value: 0 });
-    // The fingerprint is of the kept item: a listed item that differs only in what is dropped is no change.
+    // The fingerprint reads kept fields only: a listed item that differs only in what is dropped is no change.
     const changes: InventoryChange[] = [];
     inv.onChange((c) => changes.push(c));
     await inv.refresh();
     expect(changes.map((c) => [...c.ids])).toEqual([['2']]);
   });
+
+  it('keeps only listed items that changed, and refuses keep() without a fingerprint', async () => {
+    let keeps = 0;
+    const kept = (i: Item): Item => {
+      keeps += 1;
+      return { id: i.id, name: i.name, value: 0 };
+    };
+    let items = [{ id: '1', name: 'a', value: 5 }, { id: '2', name: 'b', value: 5 }];
+    const inv = new Inventory<Item>(
+      { list: () => Promise.resolve(items), id: (i) => i.id, naturalKeys: (i) => [i.name], keep: kept, fingerprint: (i) => `${i.id}/${i.name}` },
+      { maxAgeMs: 1000 },
+    );
+    await inv.refresh();
+    expect(keeps).toBe(2);
+    items = [{ id: '1', name: 'a', value: 6 }, { id: '2', name: 'renamed', value: 5 }];
+    await inv.refresh();
+    expect(keeps).toBe(3);
+    expect(() => new Inventory<Item>({ list: () => Promise.resolve([]), id: (i) => i.id, naturalKeys: () => [], keep: kept }, { maxAgeMs: 1000 })).toThrow(/fingerprint/);
+  });
 });
+

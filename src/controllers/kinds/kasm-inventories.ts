@@ -91,8 +91,10 @@ export const usersInventory = inventoryOf<KasmUserRecord>(USERS_INVENTORY, (ctx)
   list: () => ctx.kasm.users.listRecords({ priority: 'background' }),
   id: (u) => u.userId,
   naturalKeys: (u) => [u.username.toLowerCase()],
-  // last_session moves whenever the user works; it is not something the operator compares.
-  fingerprint: (u) => digestOf({ ...u, lastSession: undefined }),
+  // The kept fields by name, so that a listed record and a write's full reply compare equal (see
+  // InventorySource.fingerprint). last_session moves whenever the user works; nothing compares it.
+  fingerprint: (u) =>
+    digestOf([u.userId, u.username, u.realm, u.firstName, u.lastName, u.phone, u.organization, u.locked, u.disabled, u.groups.map((g) => [g.groupId, g.name])]),
   keep: userRecordKeeper(),
 }));
 

@@ -4,7 +4,7 @@ import { RecordingTracker } from '../../../src/controllers/dependency-index.js';
 import { findUser, rememberIn, usersInventory } from '../../../src/controllers/kinds/kasm-inventories.js';
 import { userRecordKeeper } from '../../../src/controllers/kinds/kasm-user-record.js';
 import type { AdapterContext } from '../../../src/controllers/managed-kind.js';
-import type { KasmUser } from '../../../src/kasm/areas/users.js';
+import type { KasmUser, KasmUserRecord } from '../../../src/kasm/areas/users.js';
 
 const RECORD_FIELDS = ['disabled', 'firstName', 'groups', 'lastName', 'lastSession', 'locked', 'organization', 'phone', 'realm', 'userId', 'username'];
 
@@ -36,7 +36,7 @@ function kasmUser(overrides: Partial<KasmUser> = {}): KasmUser {
 }
 
 /** Just enough of an adapter context for the users inventory: one connection's inventories and a get_users reply. */
-function context(listed: () => KasmUser[]): AdapterContext {
+function context(listed: () => KasmUserRecord[]): AdapterContext {
   const inventories = new Map<string, Inventory<unknown>>();
   const ctx = {
     kasm: { users: { listRecords: () => Promise.resolve(listed()) } },
@@ -105,4 +105,19 @@ describe('usersInventory', () => {
     await usersInventory(ctx, true);
     expect(changes).toEqual([['a1b2']]);
   });
+
+  it('a written user (every field) listed unchanged (the record) is no change', async () => {
+    const full = kasmUser({ userId: 'c3d4', username: 'bob' });
+    const listedRecord = userRecordKeeper()(full);
+    const ctx = context(() => [listedRecord]);
+    const inv = await usersInventory(ctx);
+    await rememberIn(ctx, usersInventory, full);
+    const kept = await findUser(ctx, { userId: 'c3d4' });
+    const changes: string[][] = [];
+    inv.onChange((c) => changes.push([...c.ids]));
+    await usersInventory(ctx, true);
+    expect(changes).toEqual([]);
+    expect(await findUser(ctx, { userId: 'c3d4' })).toBe(kept);
+  });
 });
+
