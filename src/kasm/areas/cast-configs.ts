@@ -113,10 +113,6 @@ const castConfigs = crudKind({
 export const castConfigsEndpoints = castConfigs.endpoints;
 
 export class CastConfigsApi extends castConfigs.Api {
-  async list(options?: CallOptions): Promise<KasmCastConfig[]> {
-    return this.listWhere({}, options);
-  }
-
   /** The key is unique: a taken key is a KasmConflictError. */
   async getByKey(key: string, options?: CallOptions): Promise<KasmCastConfig> {
     const configs = await this.list(options);

@@ -10,7 +10,7 @@ import type { SnakeToCamel } from './key-case.js';
  * get_<kind>s: every request wraps its fields in `target_<kind>` (the id as `<kind>_id`), every reply
  * is `{"<kind>": ...}` or `{"<kind>s": [...]}`, views need "<Area> View" and changes "<Area> Modify".
  * `crudKind` declares the five endpoints from the kind's name and schemas; its `Api` class is the
- * client over them, which an area extends with its `list` (filtered or not) and any lookups.
+ * client over them, which an area extends with any lookups.
  */
 
 type Verb = 'create' | 'update' | 'delete' | 'get' | 'list';
@@ -41,6 +41,9 @@ function keyed<const K extends string, S extends z.ZodType>(key: K, schema: S): 
 
 /** Lists without a filter send nothing. */
 const noFilter = z.object({});
+
+/** `list`'s arguments: the call options alone when Kasm does not filter the kind, else the filter first. */
+type ListArgs<F extends z.ZodType> = [F] extends [typeof noFilter] ? [options?: CallOptions] : [filter?: z.input<F>, options?: CallOptions];
 
 export interface CrudKindSpec<
   K extends string,
@@ -130,8 +133,9 @@ export function crudKind<
       await this.#caller.call(byVerb.delete, idInput(id), options);
     }
 
-    /** For the area's `list`, whose signature depends on whether Kasm filters it. */
-    protected async listWhere(filter: z.input<Filter>, options?: CallOptions): Promise<Item[]> {
+    /** Every object of the kind, or those the filter names (kinds Kasm filters only). */
+    async list(...args: ListArgs<Filter>): Promise<Item[]> {
+      const [filter, options] = (spec.listFilter === undefined ? [{}, args[0]] : [args[0] ?? {}, args[1]]) as [z.input<Filter>, CallOptions | undefined];
       return (await this.#caller.call(byVerb.list, filter, options))[`${kind}s`];
     }
   }

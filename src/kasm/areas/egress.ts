@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CallOptions, KasmCaller } from '../endpoint.js';
+import type { KasmCaller } from '../endpoint.js';
 import { kasmId, looseRecord, nullableBoolean, nullableKasmId, nullableString } from '../schema-primitives.js';
 import { crudKind } from './crud.js';
 import { camelKeys, snakeKeys } from './key-case.js';
@@ -184,34 +184,13 @@ export const egressEndpoints = {
 
 // ---- API ----
 
-export class EgressProvidersApi extends providers.Api {
-  async list(options?: CallOptions): Promise<KasmEgressProvider[]> {
-    return this.listWhere({}, options);
-  }
-}
-
-export class EgressGatewaysApi extends gateways.Api {
-  /** Every gateway, or those of one provider. */
-  async list(filter: EgressGatewayFilter = {}, options?: CallOptions): Promise<KasmEgressGateway[]> {
-    return this.listWhere(filter, options);
-  }
-}
-
+// list() takes a filter for gateways (by provider), credentials (by gateway) and mappings (every id given).
+export class EgressProvidersApi extends providers.Api {}
+export class EgressGatewaysApi extends gateways.Api {}
 /** A password given to create or update is sent; one not given on update is kept. */
-export class EgressCredentialsApi extends credentials.Api {
-  /** Every credential, or those of one gateway. */
-  async list(filter: EgressCredentialFilter = {}, options?: CallOptions): Promise<KasmEgressCredential[]> {
-    return this.listWhere(filter, options);
-  }
-}
-
+export class EgressCredentialsApi extends credentials.Api {}
 /** Each mapping routes exactly one group, user or image through a provider (optionally a fixed gateway). */
-export class EgressMappingsApi extends mappings.Api {
-  /** Every mapping, or those matching every id given. */
-  async list(filter: EgressMappingFilter = {}, options?: CallOptions): Promise<KasmEgressMapping[]> {
-    return this.listWhere(filter, options);
-  }
-}
+export class EgressMappingsApi extends mappings.Api {}
 
 export class EgressApi {
   readonly providers: EgressProvidersApi;

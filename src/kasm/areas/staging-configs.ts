@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { CallOptions } from '../endpoint.js';
 import { kasmId, nullableBoolean, nullableInteger, nullableKasmId, nullableNumber, nullableString } from '../schema-primitives.js';
 import { crudKind } from './crud.js';
 import { camelKeys } from './key-case.js';
@@ -55,8 +54,4 @@ const stagingConfigs = crudKind({
 
 export const stagingConfigsEndpoints = stagingConfigs.endpoints;
 
-export class StagingConfigsApi extends stagingConfigs.Api {
-  async list(options?: CallOptions): Promise<KasmStagingConfig[]> {
-    return this.listWhere({}, options);
-  }
-}
+export class StagingConfigsApi extends stagingConfigs.Api {}

@@ -172,6 +172,12 @@ describe('EgressApi', () => {
       { target_egress_provider: { name: 'wg', egress_provider_type: 'wireguard', enabled: true, config: { mtu: 1420 } } },
     ]);
     expect((await providers.list()).map((p) => p.egressProviderType)).toEqual(['wireguard', 'future_type']);
+    // A kind Kasm does not filter takes the call options alone, and sends no filter.
+    await providers.list({ priority: 'background' });
+    expect(caller.bodies('get_egress_providers')).toEqual([{}, {}]);
+    // Type-checked, not run: @ts-expect-error fails the type-check if a filter were accepted.
+    // @ts-expect-error get_egress_providers has no filter
+    const _withFilter = (): Promise<unknown> => providers.list({ egressProviderId: PROVIDER });
     expect((await providers.update(PROVIDER, { enabled: false })).enabled).toBe(false);
     await providers.delete(PROVIDER);
     expect(caller.bodies('delete_egress_provider')).toEqual([{ target_egress_provider: { egress_provider_id: PROVIDER } }]);
