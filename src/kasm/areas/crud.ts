@@ -58,7 +58,7 @@ export interface CrudKindSpec<
   readonly record: Rec;
   /** What a create takes (camelCase), checks included. */
   readonly create: Create;
-  /** What an update may change besides the id; only the fields given are sent. */
+  /** What an update may change besides the id; only the fields given are sent. A plain object: its shape is reused, refinements on it would not be. */
   readonly update: Update;
   /** The get_<kind>s payload when Kasm narrows the list; none by default. */
   readonly listFilter?: Filter;
