@@ -60,13 +60,14 @@ function checkReferences(state: SimState, fields: Partial<CastConfigFields>): vo
   if (typeof fields.group_id === 'string') requireGroup(state, fields.group_id);
 }
 
-const castConfigs: CrudKind<CastConfigRecord> = {
+const castConfigs: CrudKind<CastConfigRecord, typeof createSchema, typeof updateSchema> = {
   kind: 'cast_config',
   thing: 'Cast config',
   permissions: { view: ['Casting View'], modify: ['Casting Modify'] },
   records: (state) => state.castConfigs,
-  create(state, target) {
-    const fields = parse(createSchema, target, 'target_cast_config');
+  createFields: createSchema,
+  updateFields: updateSchema,
+  create(state, fields) {
     checkKeyFree(state, fields.key);
     checkReferences(state, fields);
     return state.addCastConfig({
@@ -77,11 +78,10 @@ const castConfigs: CrudKind<CastConfigRecord> = {
       cast_config_id: newId(),
     });
   },
-  update(state, cast, target) {
-    const { key, ...fields } = parse(updateSchema, target, 'target_cast_config');
+  update(state, cast, { key, ...fields }) {
     if (key !== undefined && key !== cast.key) checkKeyFree(state, key);
     checkReferences(state, fields);
-    Object.assign(cast, definedFields(fields));
+    Object.assign(cast, fields);
     if (key !== undefined) state.rekeyCastConfig(cast.cast_config_id, key);
   },
   remove: (state, id) => void state.deleteCastConfig(id),

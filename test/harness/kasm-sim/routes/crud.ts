@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normaliseId } from '../ids.js';
-import { idField, isObject, parseWrapped, wrapper } from '../payload.js';
+import { definedFields } from '../defined-fields.js';
+import { idField, isObject, parse, parseWrapped, wrapper } from '../payload.js';
 import type { Payload } from '../payload.js';
 import { json, publicPath } from '../route.js';
 import type { SimRoute } from '../route.js';
@@ -13,17 +14,21 @@ import { requireRecord } from './lookups.js';
  * or `{"<kind>s": [...]}`. A kind says only how its records are made, changed, removed and shown;
  * an update or delete of an unknown id is "<thing> not found" before its fields are read.
  */
-export interface CrudKind<R> {
+export interface CrudKind<R, C extends z.ZodType = z.ZodType, U extends z.ZodType<object> = z.ZodType<object>> {
   /** e.g. `cast_config` */
   readonly kind: string;
   /** e.g. "Cast config", for "<thing> not found". */
   readonly thing: string;
   readonly permissions: { readonly view: readonly string[]; readonly modify: readonly string[] };
   records(state: SimState): ReadonlyMap<string, R>;
-  /** Parses the `target_<kind>` object, checks it and adds the record. */
-  create(state: SimState, target: Payload): R;
-  /** Parses the `target_<kind>` object and applies the fields sent. */
-  update(state: SimState, record: R, target: Payload): void;
+  /** What a create's `target_<kind>` object must hold; it is parsed before `create` runs. */
+  readonly createFields: C;
+  /** What an update's `target_<kind>` object may hold; parsed after the record is found. */
+  readonly updateFields: U;
+  /** Checks the parsed fields and adds the record. */
+  create(state: SimState, fields: z.output<C>): R;
+  /** Checks and applies the fields sent (those not sent are absent). */
+  update(state: SimState, record: R, changes: Partial<z.output<U>>): void;
   remove(state: SimState, id: string): void;
   view(record: R, state: SimState): Record<string, unknown>;
   /** Id fields that narrow get_<kind>s when sent in its optional wrapper. */
@@ -41,7 +46,7 @@ function matchesFilter<R>(record: R, filter: Payload, keys: readonly (keyof R & 
   });
 }
 
-export function crudRoutes<R>(spec: CrudKind<R>): SimRoute[] {
+export function crudRoutes<R, C extends z.ZodType, U extends z.ZodType<object>>(spec: CrudKind<R, C, U>): SimRoute[] {
   const { kind, thing, permissions } = spec;
   const wrapperKey = `target_${kind}`;
   const idKey = `${kind}_id`;
@@ -76,7 +81,8 @@ export function crudRoutes<R>(spec: CrudKind<R>): SimRoute[] {
       path: publicPath(`create_${kind}`),
       ...change,
       handle({ payload, state }) {
-        return json({ [kind]: spec.view(spec.create(state, wrapper(payload, wrapperKey)), state) });
+        const fields = parse(spec.createFields, wrapper(payload, wrapperKey), wrapperKey);
+        return json({ [kind]: spec.view(spec.create(state, fields), state) });
       },
     },
     {
@@ -86,7 +92,7 @@ export function crudRoutes<R>(spec: CrudKind<R>): SimRoute[] {
       handle({ payload, state }) {
         const target = wrapper(payload, wrapperKey);
         const record = requireRecord(spec.records(state), idOf(payload), thing);
-        spec.update(state, record, target);
+        spec.update(state, record, definedFields(parse(spec.updateFields, target, wrapperKey)));
         return json({ [kind]: spec.view(record, state) });
       },
     },

@@ -1,6 +1,4 @@
-import { definedFields } from '../defined-fields.js';
 import { newId } from '../ids.js';
-import { parse } from '../payload.js';
 import {
   egressCredentialFieldsSchema,
   egressGatewayFieldsSchema,
@@ -31,13 +29,14 @@ const permissions = { view: ['Egress View'], modify: ['Egress Modify'] };
 const providerCreate = egressProviderFieldsSchema.partial().required({ name: true, egress_provider_type: true });
 const providerUpdate = egressProviderFieldsSchema.partial();
 
-const providers: CrudKind<EgressProviderRecord> = {
+const providers: CrudKind<EgressProviderRecord, typeof providerCreate, typeof providerUpdate> = {
   kind: 'egress_provider',
   thing: 'Egress provider',
   permissions,
   records: (state) => state.egressProviders,
-  create(state, target) {
-    const fields = parse(providerCreate, target, 'target_egress_provider');
+  createFields: providerCreate,
+  updateFields: providerUpdate,
+  create(state, fields) {
     return state.addEgressProvider({
       egress_provider_id: newId(),
       name: fields.name,
@@ -46,8 +45,8 @@ const providers: CrudKind<EgressProviderRecord> = {
       config: fields.config ?? {},
     });
   },
-  update(_state, record, target) {
-    Object.assign(record, definedFields(parse(providerUpdate, target, 'target_egress_provider')));
+  update(_state, record, changes) {
+    Object.assign(record, changes);
   },
   remove: (state, id) => void state.deleteEgressProvider(id),
   view: (record) => ({ ...record }),
@@ -57,13 +56,14 @@ const providers: CrudKind<EgressProviderRecord> = {
 const gatewayCreate = egressGatewayFieldsSchema.partial().required({ egress_provider_id: true, name: true });
 const gatewayUpdate = egressGatewayFieldsSchema.partial();
 
-const gateways: CrudKind<EgressGatewayRecord> = {
+const gateways: CrudKind<EgressGatewayRecord, typeof gatewayCreate, typeof gatewayUpdate> = {
   kind: 'egress_gateway',
   thing: 'Egress gateway',
   permissions,
   records: (state) => state.egressGateways,
-  create(state, target) {
-    const fields = parse(gatewayCreate, target, 'target_egress_gateway');
+  createFields: gatewayCreate,
+  updateFields: gatewayUpdate,
+  create(state, fields) {
     requireRecord(state.egressProviders, fields.egress_provider_id, 'Egress provider');
     return state.addEgressGateway({
       egress_gateway_id: newId(),
@@ -75,10 +75,9 @@ const gateways: CrudKind<EgressGatewayRecord> = {
       config: fields.config ?? {},
     });
   },
-  update(state, record, target) {
-    const fields = parse(gatewayUpdate, target, 'target_egress_gateway');
-    if (fields.egress_provider_id !== undefined) requireRecord(state.egressProviders, fields.egress_provider_id, 'Egress provider');
-    Object.assign(record, definedFields(fields));
+  update(state, record, changes) {
+    if (changes.egress_provider_id !== undefined) requireRecord(state.egressProviders, changes.egress_provider_id, 'Egress provider');
+    Object.assign(record, changes);
   },
   remove: (state, id) => void state.deleteEgressGateway(id),
   view: (record) => ({ ...record }),
@@ -89,13 +88,14 @@ const gateways: CrudKind<EgressGatewayRecord> = {
 const credentialCreate = egressCredentialFieldsSchema.partial().required({ egress_gateway_id: true, username: true });
 const credentialUpdate = egressCredentialFieldsSchema.partial();
 
-const credentials: CrudKind<EgressCredentialRecord> = {
+const credentials: CrudKind<EgressCredentialRecord, typeof credentialCreate, typeof credentialUpdate> = {
   kind: 'egress_credential',
   thing: 'Egress credential',
   permissions,
   records: (state) => state.egressCredentials,
-  create(state, target) {
-    const fields = parse(credentialCreate, target, 'target_egress_credential');
+  createFields: credentialCreate,
+  updateFields: credentialUpdate,
+  create(state, fields) {
     requireRecord(state.egressGateways, fields.egress_gateway_id, 'Egress gateway');
     return state.addEgressCredential({
       egress_credential_id: newId(),
@@ -105,10 +105,9 @@ const credentials: CrudKind<EgressCredentialRecord> = {
       config: fields.config ?? {},
     });
   },
-  update(state, record, target) {
-    const fields = parse(credentialUpdate, target, 'target_egress_credential');
-    if (fields.egress_gateway_id !== undefined) requireRecord(state.egressGateways, fields.egress_gateway_id, 'Egress gateway');
-    Object.assign(record, definedFields(fields));
+  update(state, record, changes) {
+    if (changes.egress_gateway_id !== undefined) requireRecord(state.egressGateways, changes.egress_gateway_id, 'Egress gateway');
+    Object.assign(record, changes);
   },
   remove: (state, id) => void state.deleteEgressCredential(id),
   view: ({ password, ...rest }) => ({ ...rest, password_set: password !== null && password !== '' }),
@@ -137,13 +136,14 @@ function checkMapping(state: SimState, fields: EgressMappingFields): void {
   }
 }
 
-const mappings: CrudKind<EgressMappingRecord> = {
+const mappings: CrudKind<EgressMappingRecord, typeof mappingCreate, typeof mappingUpdate> = {
   kind: 'egress_provider_mapping',
   thing: 'Egress provider mapping',
   permissions,
   records: (state) => state.egressMappings,
-  create(state, target) {
-    const parsed = parse(mappingCreate, target, 'target_egress_provider_mapping');
+  createFields: mappingCreate,
+  updateFields: mappingUpdate,
+  create(state, parsed) {
     const fields: EgressMappingFields = {
       egress_provider_id: parsed.egress_provider_id,
       group_id: parsed.group_id ?? null,
@@ -154,9 +154,9 @@ const mappings: CrudKind<EgressMappingRecord> = {
     checkMapping(state, fields);
     return state.addEgressMapping({ egress_provider_mapping_id: newId(), ...fields });
   },
-  update(state, record, target) {
+  update(state, record, changes) {
     const { egress_provider_mapping_id: _id, ...current } = record;
-    const next: EgressMappingFields = { ...current, ...definedFields(parse(mappingUpdate, target, 'target_egress_provider_mapping')) };
+    const next: EgressMappingFields = { ...current, ...changes };
     checkMapping(state, next);
     Object.assign(record, next);
   },

@@ -1,6 +1,5 @@
 import { definedFields } from '../defined-fields.js';
 import { newId } from '../ids.js';
-import { parse } from '../payload.js';
 import { stagingConfigFieldsSchema } from '../records.js';
 import type { StagingConfigFields, StagingConfigRecord } from '../records.js';
 import type { SimRoute } from '../route.js';
@@ -29,13 +28,14 @@ function checkReferences(state: SimState, fields: Partial<StagingConfigFields>):
   if (fields.image_id !== undefined) requireImage(state, fields.image_id);
 }
 
-const stagingConfigs: CrudKind<StagingConfigRecord> = {
+const stagingConfigs: CrudKind<StagingConfigRecord, typeof createSchema, typeof updateSchema> = {
   kind: 'staging_config',
   thing: 'Staging config',
   permissions: { view: ['Staging View'], modify: ['Staging Modify'] },
   records: (state) => state.stagingConfigs,
-  create(state, target) {
-    const fields = parse(createSchema, target, 'target_staging_config');
+  createFields: createSchema,
+  updateFields: updateSchema,
+  create(state, fields) {
     checkReferences(state, fields);
     return state.addStagingConfig({
       ...STAGING_DEFAULTS,
@@ -45,10 +45,9 @@ const stagingConfigs: CrudKind<StagingConfigRecord> = {
       staging_config_id: newId(),
     });
   },
-  update(state, staging, target) {
-    const fields = parse(updateSchema, target, 'target_staging_config');
-    checkReferences(state, fields);
-    Object.assign(staging, definedFields(fields));
+  update(state, staging, changes) {
+    checkReferences(state, changes);
+    Object.assign(staging, changes);
   },
   remove: (state, id) => void state.deleteStagingConfig(id),
   view: (staging, state) => ({
